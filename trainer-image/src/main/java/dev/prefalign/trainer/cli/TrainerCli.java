@@ -1,0 +1,2 @@
+package dev.prefalign.trainer.cli;
+public class TrainerCli { public static void main(String[] a) {} }
