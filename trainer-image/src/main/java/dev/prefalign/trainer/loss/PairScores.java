@@ -1,0 +1,36 @@
+package dev.prefalign.trainer.loss;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * Log-probabilities of the chosen and rejected completions of B pairs ([B] each), split from one concatenated batch.
+ * {@code chosenFull} carries ORPO's NLL inputs (all chosen tokens, prompt included).
+ */
+public record PairScores(SequenceScores chosen, SequenceScores rejected) {
+
+    public static PairScores split(SequenceScores all) {
+        int n = (int) all.sum().getShape().get(0);
+        return new PairScores(all.rows(0, n / 2), all.rows(n / 2, n));
+    }
+
+    public int pairs() {
+        return (int) chosen.sum().getShape().get(0);
+    }
+
+    public double[] chosenLogps() {
+        return toDoubles(chosen.sum());
+    }
+
+    public double[] rejectedLogps() {
+        return toDoubles(rejected.sum());
+    }
+
+    static double[] toDoubles(NDArray a) {
+        float[] f = a.toFloatArray();
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            d[i] = f[i];
+        }
+        return d;
+    }
+}

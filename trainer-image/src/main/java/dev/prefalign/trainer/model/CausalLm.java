@@ -1,0 +1,184 @@
+package dev.prefalign.trainer.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Embedding;
+import ai.djl.nn.core.Linear;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A Llama-family decoder ({@code LlamaForCausalLM}, {@code Qwen2ForCausalLM}) written as one readable forward pass over
+ * named parameters, in the spirit of nanoGPT. Shapes: N sequences, T positions, H hidden, Q query heads, K kv heads,
+ * G = Q/K query heads per kv head, D head dim, V vocabulary.
+ *
+ * <p>Activations always come first in binary ops so that their results attach to the activation's manager; callers run
+ * a forward pass inside an {@link ai.djl.ndarray.NDScope} so that every temporary is freed at the end of the step.
+ */
+public final class CausalLm implements AutoCloseable {
+    private final ModelConfig config;
+    private final NDManager manager;
+    private final Map<String, NDArray> parameters;
+    private final List<LayerWeights> layers = new ArrayList<>();
+    private final RotaryCache rotary;
+
+    /** Takes ownership of the manager that holds the parameters. */
+    public CausalLm(ModelConfig config, NDManager manager, Map<String, NDArray> parameters) {
+        this.config = config;
+        this.manager = manager;
+        this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+        for (int i = 0; i < config.numLayers(); i++) {
+            layers.add(LayerWeights.of(this.parameters, i, config.qkvBias()));
+        }
+        this.rotary = new RotaryCache(config, manager);
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public NDManager manager() {
+        return manager;
+    }
+
+    /** Parameters by Hugging Face tensor name, in transformers' order. */
+    public Map<String, NDArray> parameters() {
+        return parameters;
+    }
+
+    public void setTrainable(boolean trainable) {
+        parameters.values().forEach(p -> p.setRequiresGradient(trainable));
+    }
+
+    /** Final hidden states [N, T, H] for right-padded token ids [N, T] (int64). */
+    public NDArray hiddenStates(NDArray inputIds) {
+        long t = inputIds.getShape().get(1);
+        NDArray x = Embedding.embedding(inputIds, param(TensorNames.EMBED), SparseFormat.DENSE).singletonOrThrow();
+        RotaryCache.Tables rope = rotary.tables((int) t);
+        for (LayerWeights layer : layers) {
+            x = x.add(attention(rmsNorm(x, layer.inputNorm()), layer, rope));
+            x = x.add(mlp(rmsNorm(x, layer.postAttentionNorm()), layer));
+        }
+        return rmsNorm(x, param(TensorNames.FINAL_NORM));
+    }
+
+    /** Logits [.., V] of hidden states [.., H]. */
+    public NDArray logits(NDArray hidden) {
+        NDArray head = config.tieWordEmbeddings() ? param(TensorNames.EMBED) : param(TensorNames.LM_HEAD);
+        return Linear.linear(hidden, head).singletonOrThrow();
+    }
+
+    public NDArray forward(NDArray inputIds) {
+        return logits(hiddenStates(inputIds));
+    }
+
+    private NDArray attention(NDArray x, LayerWeights w, RotaryCache.Tables rope) {
+        Shape s = x.getShape();
+        long n = s.get(0);
+        long t = s.get(1);
+        int d = config.headDim();
+        int kvHeads = config.numKvHeads();
+        int groups = config.kvGroups();
+        // [N,T,Q*D] -> [N,Q,T,D]
+        NDArray q = Linear.linear(x, w.q(), w.qBias()).singletonOrThrow()
+                .reshape(n, t, config.numHeads(), d).transpose(0, 2, 1, 3);
+        NDArray k = Linear.linear(x, w.k(), w.kBias()).singletonOrThrow()
+                .reshape(n, t, kvHeads, d).transpose(0, 2, 1, 3);
+        NDArray v = Linear.linear(x, w.v(), w.vBias()).singletonOrThrow()
+                .reshape(n, t, kvHeads, d).transpose(0, 2, 1, 3);
+        q = rope.apply(q);
+        k = rope.apply(k);
+        // Grouped-query attention by broadcasting: [N,K,G,T,D] x [N,K,1,D,T] -> [N,K,G,T,T]; no kv copies.
+        NDArray q5 = q.reshape(n, kvHeads, groups, t, d);
+        NDArray k5 = k.reshape(n, kvHeads, 1, t, d).transpose(0, 1, 2, 4, 3);
+        NDArray v5 = v.reshape(n, kvHeads, 1, t, d);
+        NDArray scores = q5.matMul(k5).mul((float) (1.0 / Math.sqrt(d))).add(rope.causalMask());
+        NDArray out = scores.softmax(-1).matMul(v5); // [N,K,G,T,D]
+        out = out.reshape(n, config.numHeads(), t, d).transpose(0, 2, 1, 3).reshape(n, t, (long) config.numHeads() * d);
+        return Linear.linear(out, w.o()).singletonOrThrow();
+    }
+
+    private static NDArray mlp(NDArray x, LayerWeights w) {
+        NDArray gate = Linear.linear(x, w.gate()).singletonOrThrow();
+        NDArray up = Linear.linear(x, w.up()).singletonOrThrow();
+        // SwiGLU: down(silu(gate) * up)
+        NDArray act = gate.mul(Activation.sigmoid(gate)).mul(up);
+        return Linear.linear(act, w.down()).singletonOrThrow();
+    }
+
+    private NDArray rmsNorm(NDArray x, NDArray weight) {
+        NDArray rms = x.square().mean(new int[] {-1}, true).add((float) config.rmsNormEps()).sqrt();
+        return x.div(rms).mul(weight);
+    }
+
+    private NDArray param(String name) {
+        NDArray p = parameters.get(name);
+        if (p == null) {
+            throw new IllegalStateException("model has no tensor " + name);
+        }
+        return p;
+    }
+
+    /** A frozen deep copy on its own manager, for the DPO reference model. */
+    public CausalLm frozenCopy() {
+        NDManager copyManager = manager.getParentManager().newSubManager();
+        Map<String, NDArray> copies = new LinkedHashMap<>();
+        parameters.forEach((name, p) -> {
+            NDArray c = p.duplicate();
+            c.attach(copyManager);
+            c.setRequiresGradient(false);
+            copies.put(name, c);
+        });
+        return new CausalLm(config, copyManager, copies);
+    }
+
+    public long parameterCount() {
+        return parameters.values().stream().mapToLong(p -> p.getShape().size()).sum();
+    }
+
+    public DataType dataType() {
+        return param(TensorNames.EMBED).getDataType();
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+
+    /** The tensors of one decoder layer, looked up once. Biases are null where the architecture has none. */
+    record LayerWeights(NDArray inputNorm, NDArray q, NDArray qBias, NDArray k, NDArray kBias, NDArray v,
+            NDArray vBias, NDArray o, NDArray postAttentionNorm, NDArray gate, NDArray up, NDArray down) {
+
+        static LayerWeights of(Map<String, NDArray> p, int i, boolean bias) {
+            return new LayerWeights(
+                    require(p, TensorNames.layer(i, "input_layernorm.weight")),
+                    require(p, TensorNames.layer(i, "self_attn.q_proj.weight")),
+                    bias ? require(p, TensorNames.layer(i, "self_attn.q_proj.bias")) : null,
+                    require(p, TensorNames.layer(i, "self_attn.k_proj.weight")),
+                    bias ? require(p, TensorNames.layer(i, "self_attn.k_proj.bias")) : null,
+                    require(p, TensorNames.layer(i, "self_attn.v_proj.weight")),
+                    bias ? require(p, TensorNames.layer(i, "self_attn.v_proj.bias")) : null,
+                    require(p, TensorNames.layer(i, "self_attn.o_proj.weight")),
+                    require(p, TensorNames.layer(i, "post_attention_layernorm.weight")),
+                    require(p, TensorNames.layer(i, "mlp.gate_proj.weight")),
+                    require(p, TensorNames.layer(i, "mlp.up_proj.weight")),
+                    require(p, TensorNames.layer(i, "mlp.down_proj.weight")));
+        }
+
+        private static NDArray require(Map<String, NDArray> p, String name) {
+            NDArray a = p.get(name);
+            if (a == null) {
+                throw new IllegalArgumentException("missing tensor " + name);
+            }
+            return a;
+        }
+    }
+
+}
