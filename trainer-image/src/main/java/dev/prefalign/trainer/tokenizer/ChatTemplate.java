@@ -3,6 +3,7 @@ package dev.prefalign.trainer.tokenizer;
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.LegacyOverrides;
+import com.hubspot.jinjava.el.JinjavaInterpreterResolver;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import jinjava.javax.el.CompositeELResolver;
 
 /**
  * A Hugging Face chat template, rendered as transformers' {@code apply_chat_template(messages, tokenize=False,
@@ -25,17 +27,26 @@ import java.util.Set;
  * globals {@code raise_exception}, {@code strftime_now} and its Python-style {@code tojson} filter.
  *
  * <p>Jinjava stands in for Jinja2. Its legacy overrides are switched to the Jinja2 behaviour (whitespace control on
- * expressions and comments, Python operator precedence, Python-style printing of lists and maps, map keys as
- * expressions), and nested interpretation is off so that a message containing {@code {{ }}} stays text. Jinjava
- * collects render errors instead of throwing; every error is turned into a {@link ChatTemplateException} here, because
- * a prompt rendered around a failed expression is silently wrong training data.
+ * expressions and comments, natural operator precedence, Python-style printing of lists and maps, map keys as
+ * expressions), and nested interpretation is off so that a message containing {@code {{ }}} stays text. Where Jinjava
+ * still differs from Jinja2 in ways real templates notice, this package adds the Python behaviour: {@code not} binds
+ * looser than {@code is}/{@code ==} ({@link Jinja2PrecedenceJinjava}), {@code str} methods ({@link PythonStringMethods}),
+ * the {@code trim}, {@code items}, {@code iterable} and {@code sequence} semantics ({@link PythonFilters}), printing of
+ * booleans and floats ({@link PythonOutputInterpreter}) and the {@code {% generation %}} block ({@link GenerationTag}).
  *
- * <p>One difference remains: Jinjava treats a null variable as undefined, where Jinja2 sees transformers'
- * {@code tools=None} as defined. The templates tested here behave the same either way.
+ * <p>Jinjava collects render errors instead of throwing; every error becomes a {@link ChatTemplateException} here,
+ * because a prompt rendered around a failed expression is silently wrong training data. Unknown filters and tests,
+ * which Jinjava would render as empty values, are rejected at compile time as Jinja2 rejects them.
+ *
+ * <p>Known differences, none of them silent for the features that fail: Jinjava treats a null variable as undefined
+ * (Jinja2 sees transformers' {@code tools=None} as defined; the templates tested here behave the same either way);
+ * slices with a step ({@code messages[::-1]}) and Python's {@code u}/{@code x} backslash escapes in string literals
+ * fail to render.
  */
 public final class ChatTemplate {
 
     private static final Set<String> RESERVED = Set.of("messages", "add_generation_prompt");
+    private static final String STRFTIME_NOW_DEFINED = "<function strftime_now>";
     private static final Jinjava JINJAVA = newJinjava();
 
     private final String name;
@@ -67,6 +78,7 @@ public final class ChatTemplate {
         JinjavaInterpreter interpreter = JINJAVA.newInterpreter();
         interpreter.parse(source);
         failOnErrors(name, "does not parse", interpreter.getErrors());
+        failOnUnknownNames(name, source);
 
         Map<String, Object> tokens = new LinkedHashMap<>();
         // transformers passes only the special tokens that are set; an unset one is undefined in the template.
@@ -106,6 +118,8 @@ public final class ChatTemplate {
         }
         context.put("messages", conversation);
         context.put("add_generation_prompt", addGenerationPrompt);
+        // Jinja2 sees the global function as a defined variable; Llama 3.2 tests `strftime_now is defined`.
+        context.putIfAbsent("strftime_now", STRFTIME_NOW_DEFINED);
 
         RenderResult result = JINJAVA.renderForResult(source, context);
         failOnErrors(name, "failed to render", result.getErrors());
@@ -139,6 +153,21 @@ public final class ChatTemplate {
                 .append(": ").append(error.getMessage());
         }
         throw new ChatTemplateException(name, message.toString(), errors.get(0).getException());
+    }
+
+    /** Jinja2 rejects unknown filters and tests at compile time; Jinjava would render them as empty values. */
+    private static void failOnUnknownNames(String name, String source) {
+        for (FilterAndTestNames.Use use : FilterAndTestNames.scan(source)) {
+            boolean known = use.kind() == FilterAndTestNames.Kind.FILTER
+                ? JINJAVA.getGlobalContext().getFilter(use.name()) != null
+                : JINJAVA.getGlobalContext().getExpTest(use.name()) != null;
+            if (!known) {
+                String kind = use.kind() == FilterAndTestNames.Kind.FILTER ? "filter" : "test";
+                throw new ChatTemplateException(name, "line " + use.line() + ": no " + kind + " named '"
+                    + use.name() + "' (prefalign renders templates with Jinjava plus transformers' additions; "
+                    + "this one is not among them)", null);
+            }
+        }
     }
 
     private static TemplateFunctions.RaisedException raisedBy(Throwable throwable) {
@@ -194,6 +223,10 @@ public final class ChatTemplate {
             .withKeepNullableLoopValues(true)
             .withHandleBackslashInQuotesOnly(true)
             .build();
+        // Python's str methods first; everything else as Jinjava resolves it by default.
+        CompositeELResolver resolver = new CompositeELResolver();
+        resolver.add(new PythonStringMethods());
+        resolver.add(JinjavaInterpreterResolver.DEFAULT_RESOLVER_READ_ONLY);
         JinjavaConfig config = JinjavaConfig.newBuilder()
             .withTrimBlocks(true)
             .withLstripBlocks(true)
@@ -201,9 +234,15 @@ public final class ChatTemplate {
             // jinja2Source already dropped the trailing newline; Jinjava must not drop another one.
             .withKeepTrailingNewline(true)
             .withLegacyOverrides(jinja2Behaviour)
+            .withElResolver(resolver)
+            .withInterperterFactory(PythonOutputInterpreter.FACTORY)
             .build();
         Jinjava jinjava = new Jinja2PrecedenceJinjava(config);
         jinjava.registerFilter(new TojsonFilter());
+        jinjava.registerFilter(new PythonFilters.Trim());
+        jinjava.registerFilter(new PythonFilters.Items());
+        jinjava.registerExpTest(new PythonFilters.Iterable());
+        jinjava.registerExpTest(new PythonFilters.Sequence());
         jinjava.registerTag(new GenerationTag());
         jinjava.registerFunction(function("raise_exception", "raiseException", Object.class));
         jinjava.registerFunction(function("strftime_now", "strftimeNow", String.class));

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.function.Function;
 
 /**
  * The special tokens and chat templates of a Hugging Face model directory, read the way transformers'
@@ -74,8 +73,8 @@ public record TokenizerConfig(
         }
         Map<String, String> tokens = new LinkedHashMap<>();
         for (String key : new String[] {"bos_token", "eos_token", "pad_token", "unk_token"}) {
-            String fromConfig = config.map(node -> tokenContent(node, key, configFile)).orElse(null);
-            String fromSpecial = special.map(node -> tokenContent(node, key, specialFile)).orElse(null);
+            String fromConfig = config.isPresent() ? tokenContent(config.get(), key, configFile) : null;
+            String fromSpecial = special.isPresent() ? tokenContent(special.get(), key, specialFile) : null;
             // transformers lets special_tokens_map.json override tokenizer_config.json.
             tokens.put(key, fromSpecial != null ? fromSpecial : fromConfig);
         }
@@ -134,7 +133,7 @@ public record TokenizerConfig(
     }
 
     /** A special token given as a string, as an AddedToken object, or absent/null. */
-    private static String tokenContent(JsonNode root, String key, Path file) {
+    private static String tokenContent(JsonNode root, String key, Path file) throws IOException {
         JsonNode value = root.get(key);
         if (value == null || value.isNull()) {
             return null;
@@ -145,8 +144,8 @@ public record TokenizerConfig(
         if (value.isObject() && value.path("content").isTextual()) {
             return value.get("content").asText();
         }
-        throw new IllegalArgumentException(file + ": field " + key + " must be a string or an object with a "
-            + "string \"content\" (an AddedToken), found " + value);
+        throw new IOException(file + ": field " + key + " must be a string or an object with a string \"content\" "
+            + "(an AddedToken), found " + value);
     }
 
     private static String templateFromConfig(JsonNode config, Path file, Map<String, String> named)
@@ -190,7 +189,7 @@ public record TokenizerConfig(
         if (generation.isEmpty() || !Files.isRegularFile(tokenizerFile)) {
             return;
         }
-        Function<Integer, String> idToToken = null;
+        Vocabulary vocabulary = null;
         for (String key : new String[] {"bos_token", "eos_token", "pad_token"}) {
             JsonNode id = generation.get().get(key + "_id");
             if (tokens.get(key) != null || id == null || id.isNull()) {
@@ -202,10 +201,10 @@ public record TokenizerConfig(
                 throw new IOException(generationFile + ": " + key + "_id must be an integer or a list of integers, "
                     + "found " + id);
             }
-            if (idToToken == null) {
-                idToToken = Vocabulary.read(tokenizerFile)::token;
+            if (vocabulary == null) {
+                vocabulary = Vocabulary.read(tokenizerFile);
             }
-            tokens.put(key, idToToken.apply(first.asInt()));
+            tokens.put(key, vocabulary.token(first.asInt()));
         }
     }
 }

@@ -39,7 +39,7 @@ final class Vocabulary {
         JsonNode vocab = root.path("model").path("vocab");
         if (vocab.isObject()) {
             // BPE, WordLevel, WordPiece: {"token": id}
-            vocab.fields().forEachRemaining(e -> put(ids, tokens, e.getKey(), e.getValue().asInt()));
+            vocab.properties().forEach(e -> put(ids, tokens, e.getKey(), e.getValue().asInt()));
         } else if (vocab.isArray()) {
             // Unigram: [[piece, score], ...], the id being the position
             for (int id = 0; id < vocab.size(); id++) {

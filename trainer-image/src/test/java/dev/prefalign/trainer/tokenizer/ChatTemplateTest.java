@@ -49,10 +49,15 @@ class ChatTemplateTest {
     }
 
     @Test
-    void unknownFilterIsAnError() {
-        ChatTemplate template = ChatTemplate.compile("{{ messages | no_such_filter }}", TOKENS);
-
-        assertThatThrownBy(() -> template.render(HELLO, false)).isInstanceOf(ChatTemplateException.class);
+    void unknownFiltersAndTestsFailAtCompileAsInJinja2() {
+        // Jinjava alone would render an unknown filter as an empty value.
+        assertThatThrownBy(() -> ChatTemplate.compile("{{ '<|im_start|>' }}\n{{ messages | no_such_filter }}",
+            TOKENS, "t.jinja"))
+            .isInstanceOf(ChatTemplateException.class)
+            .hasMessageStartingWith("chat template t.jinja: line 2: no filter named 'no_such_filter'");
+        assertThatThrownBy(() -> ChatTemplate.compile("{% if messages is not no_such_test %}{% endif %}", TOKENS))
+            .isInstanceOf(ChatTemplateException.class)
+            .hasMessageContaining("no test named 'no_such_test'");
     }
 
     @Test
@@ -130,9 +135,38 @@ class ChatTemplateTest {
     }
 
     @Test
+    void stringMethodsArePythons() {
+        // Jinja2: "|".join(...) of each result; expected from Python 3.
+        assertThat(render("{{ padded.strip() }}|{{ 'xxaxx'.lstrip('x') }}|{{ 'a b '.rstrip() }}|"
+                + "{{ 'a,b,,c,'.split(',') | length }}|{{ '  a  b '.split() }}|{{ 'a<think>b'.split('<think>')[-1] }}|"
+                + "{{ 'x.y.z'.rsplit('.', 1) }}|{{ 'Hello'.startswith('He') }}|{{ 'Hello'.endswith(('x', 'lo')) }}|"
+                + "{{ 'ab'.upper() }}{{ 'AB'.lower() }}|{{ \"they're bill's\".title() }}|{{ 'hI'.capitalize() }}|"
+                + "{{ 'aXbXc'.replace('X', '-', 1) }}|{{ ', '.join(['a', 'b']) }}|{{ 'aaa'.count('aa') }}|"
+                + "{{ 'abc'.find('c') }}",
+            Map.of("padded", " \u00a0 x \n")))
+            .isEqualTo("x|axx|a b|5|['a', 'b']|b|['x.y', 'z']|True|True|ABab|They'Re Bill'S|Hi|a-bXc|a, b|1|2");
+    }
+
+    @Test
+    void itemsFilterUnpacksIntoTwoLoopVariables() {
+        Map<String, Object> arguments = new java.util.LinkedHashMap<>();
+        arguments.put("city", "Paris");
+        arguments.put("unit", "celsius");
+        assertThat(render("{% for k, v in args | items %}{{ k }}={{ v }};{% endfor %}", Map.of("args", arguments)))
+            .isEqualTo("city=Paris;unit=celsius;");
+    }
+
+    @Test
+    void stringsAndMappingsAreIterableAsInPython() {
+        assertThat(render("{{ 's' is iterable }},{{ {'a': 1} is iterable }},{{ 's' is sequence }},"
+            + "{{ 1 is iterable }}", Map.of())).isEqualTo("True,True,True,False");
+    }
+
+    @Test
     void valuesPrintAsPythonPrintsThem() {
-        assertThat(render("{{ [1, 'a'] }}|{{ {'k': 'v'} }}|{{ 'a,b'.split(',') }}", Map.of()))
-            .isEqualTo("[1, 'a']|{'k': 'v'}|['a', 'b']");
+        assertThat(render("{{ [1, 'a'] }}|{{ {'k': 'v'} }}|{{ 'a,b'.split(',') }}|{{ true }}|{{ 1 == 2 }}|{{ 0.00001 }}"
+            + "|{{ 2.0 }}|{{ 7 }}", Map.of()))
+            .isEqualTo("[1, 'a']|{'k': 'v'}|['a', 'b']|True|False|1e-05|2.0|7");
     }
 
     @Test

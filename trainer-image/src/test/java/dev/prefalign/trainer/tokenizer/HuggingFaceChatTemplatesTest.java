@@ -244,6 +244,17 @@ class HuggingFaceChatTemplatesTest {
         }
 
         @Test
+        void toolResultStringIsWrittenAsJsonBecauseJinja2FindsStringsIterable() {
+            List<Message> messages = List.of(new Message("user", "Weather in Paris?"),
+                new Message("tool", "{\"temp\": 20}"), new Message("assistant", "It is 20 degrees."));
+
+            assertThat(template.render(messages, false)).isEqualTo(SYSTEM_HEADER
+                + "<|eot_id|><|start_header_id|>user<|end_header_id|>\n\nWeather in Paris?<|eot_id|>"
+                + "<|start_header_id|>ipython<|end_header_id|>\n\n\"{\\\"temp\\\": 20}\"<|eot_id|>"
+                + "<|start_header_id|>assistant<|end_header_id|>\n\nIt is 20 degrees.<|eot_id|>");
+        }
+
+        @Test
         void templatesOwnRaiseExceptionSurfacesWithItsMessage() {
             List<Message> systemOnly = SYSTEM_USER_ASSISTANT.subList(0, 1);
             assertThatThrownBy(() -> template.render(systemOnly, true, Map.of("tools", tools())))
