@@ -29,10 +29,11 @@ import jinjava.javax.el.CompositeELResolver;
  * <p>Jinjava stands in for Jinja2. Its legacy overrides are switched to the Jinja2 behaviour (whitespace control on
  * expressions and comments, natural operator precedence, Python-style printing of lists and maps, map keys as
  * expressions), and nested interpretation is off so that a message containing {@code {{ }}} stays text. Where Jinjava
- * still differs from Jinja2 in ways real templates notice, this package adds the Python behaviour: {@code not} binds
- * looser than {@code is}/{@code ==} ({@link Jinja2PrecedenceJinjava}), {@code str} methods ({@link PythonStringMethods}),
- * the {@code trim}, {@code items}, {@code iterable} and {@code sequence} semantics ({@link PythonFilters}), printing of
- * booleans and floats ({@link PythonOutputInterpreter}) and the {@code {% generation %}} block ({@link GenerationTag}).
+ * still differs from Jinja2 in ways real templates notice, this package adds the Python behaviour: {@code not}
+ * binds looser than {@code is}/{@code ==} ({@link Jinja2PrecedenceJinjava}), {@code str} methods
+ * ({@link PythonStringMethods}), the {@code trim}, {@code items}, {@code iterable} and {@code sequence} semantics
+ * ({@link PythonFilters}), printing of booleans and floats ({@link PythonOutputInterpreter}) and the
+ * {@code {% generation %}} block ({@link GenerationTag}).
  *
  * <p>Jinjava collects render errors instead of throwing; every error becomes a {@link ChatTemplateException} here,
  * because a prompt rendered around a failed expression is silently wrong training data. Unknown filters and tests,
@@ -241,8 +242,8 @@ public final class ChatTemplate {
         jinjava.registerFilter(new TojsonFilter());
         jinjava.registerFilter(new PythonFilters.Trim());
         jinjava.registerFilter(new PythonFilters.Items());
-        jinjava.registerExpTest(new PythonFilters.Iterable());
-        jinjava.registerExpTest(new PythonFilters.Sequence());
+        jinjava.registerExpTest(new PythonFilters.IterableTest());
+        jinjava.registerExpTest(new PythonFilters.SequenceTest());
         jinjava.registerTag(new GenerationTag());
         jinjava.registerFunction(function("raise_exception", "raiseException", Object.class));
         jinjava.registerFunction(function("strftime_now", "strftimeNow", String.class));

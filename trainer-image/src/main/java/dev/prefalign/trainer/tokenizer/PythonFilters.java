@@ -3,6 +3,7 @@ package dev.prefalign.trainer.tokenizer;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.lib.exptest.ExpTest;
 import com.hubspot.jinjava.lib.filter.Filter;
+import com.hubspot.jinjava.objects.SafeString;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +54,7 @@ final class PythonFilters {
     }
 
     /** Python's {@code iter(x)} succeeds for strings and dicts too (Llama 3.1 tool results rely on it). */
-    static final class Iterable implements ExpTest {
+    static final class IterableTest implements ExpTest {
 
         @Override
         public String getName() {
@@ -62,13 +63,13 @@ final class PythonFilters {
 
         @Override
         public boolean evaluate(Object var, JinjavaInterpreter interpreter, Object... args) {
-            return var instanceof CharSequence || var instanceof java.lang.Iterable || var instanceof Map
+            return var instanceof CharSequence || var instanceof Iterable<?> || var instanceof Map
                 || (var != null && var.getClass().isArray()) || isSafeString(var);
         }
     }
 
     /** Jinja2's sequence test: has a length and item access, so strings, lists and dicts, but not sets. */
-    static final class Sequence implements ExpTest {
+    static final class SequenceTest implements ExpTest {
 
         @Override
         public String getName() {
@@ -83,6 +84,6 @@ final class PythonFilters {
     }
 
     private static boolean isSafeString(Object var) {
-        return var instanceof com.hubspot.jinjava.objects.SafeString;
+        return var instanceof SafeString;
     }
 }

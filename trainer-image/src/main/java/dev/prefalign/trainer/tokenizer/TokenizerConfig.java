@@ -16,9 +16,9 @@ import java.util.TreeMap;
  * The special tokens and chat templates of a Hugging Face model directory, read the way transformers'
  * {@code AutoTokenizer.from_pretrained} reads them.
  *
- * <p>Sources, later ones winning as in transformers: {@code tokenizer_config.json}, then {@code special_tokens_map.json}
- * for the special tokens; {@code generation_config.json}'s {@code *_token_id} (looked up in {@code tokenizer.json}) only
- * names a token that neither file names. Special tokens may be strings or AddedToken objects ({@code {"content": ...}}).
+ * <p>Special tokens: {@code tokenizer_config.json}, overridden by {@code special_tokens_map.json} as in transformers;
+ * {@code generation_config.json}'s {@code *_token_id} (looked up in {@code tokenizer.json}) only names a token that
+ * neither file names. Special tokens may be strings or AddedToken objects ({@code {"content": ...}}).
  *
  * <p>Chat templates: {@code chat_template} in {@code tokenizer_config.json} may be a string or a list of
  * {@code {name, template}}; a separate {@code chat_template.jinja} (or {@code chat_template.json}), as newer
