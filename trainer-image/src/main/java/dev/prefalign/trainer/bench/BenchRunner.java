@@ -98,7 +98,8 @@ public final class BenchRunner {
         }
     }
 
-    private static void run(CausalLm policy, PreferenceObjective objective, int steps, MetricsLog log) {
+    private static void run(CausalLm policy, PreferenceObjective objective, int steps, MetricsLog log)
+            throws IOException {
         if (steps <= 0) {
             return;
         }

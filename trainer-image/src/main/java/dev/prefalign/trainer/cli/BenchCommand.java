@@ -2,6 +2,7 @@ package dev.prefalign.trainer.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.prefalign.trainer.bench.BenchRunner;
+import dev.prefalign.trainer.bench.SoakRunner;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -25,8 +26,15 @@ final class BenchCommand implements Callable<Integer> {
             description = "Methods to measure (dpo, orpo). Default: ${DEFAULT-VALUE}.")
     List<String> methods;
 
+    @Option(names = "--soak", paramLabel = "STEPS",
+            description = "Instead: run this many DPO steps of a small model and report resident memory along the way.")
+    Integer soakSteps;
+
     @Override
     public Integer call() throws Exception {
+        if (soakSteps != null) {
+            return soak();
+        }
         List<BenchRunner.Result> results = new BenchRunner(steps, warmup).run(methods);
         if (json) {
             System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(results));
@@ -38,6 +46,19 @@ final class BenchCommand implements Callable<Integer> {
                     r.method(), r.parameters(), r.steps(), r.stepMs(), r.tokensPerSecond(), r.matmulPeakGflops(),
                     r.mfu(), r.rssStartBytes() / 1048576.0, r.rssEndBytes() / 1048576.0);
         }
+        return ExitCodes.OK;
+    }
+
+    private int soak() throws Exception {
+        SoakRunner.Result r = new SoakRunner().run(soakSteps, Math.max(1, soakSteps / 20));
+        if (json) {
+            System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(r));
+            return ExitCodes.OK;
+        }
+        for (SoakRunner.Sample s : r.samples()) {
+            System.out.printf(Locale.ROOT, "step %6d rss_mib %.1f%n", s.step(), s.rssBytes() / 1048576.0);
+        }
+        System.out.printf(Locale.ROOT, "rss slope after warm-up: %.1f KiB/step%n", r.slopeBytesPerStep() / 1024);
         return ExitCodes.OK;
     }
 }

@@ -12,6 +12,8 @@ public final class ExitCodes {
     public static final int OK = 0;
     public static final int CRASHED = 1;
     public static final int BAD_INPUT = 2;
+    /** Stopped by SIGTERM/SIGINT after writing a checkpoint: run again to resume. */
+    public static final int INTERRUPTED = 3;
 
     private ExitCodes() {
     }

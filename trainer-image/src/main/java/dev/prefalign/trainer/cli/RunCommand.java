@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.prefalign.api.v1alpha1.PreferenceAlignmentJob;
 import dev.prefalign.trainer.job.JobRunner;
 import dev.prefalign.trainer.job.RunSummary;
+import dev.prefalign.trainer.runtime.GracefulStop;
 import dev.prefalign.trainer.train.ProgressReporter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,13 +28,14 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PreferenceAlignmentJob job = manifest.job();
+        GracefulStop.install();
         RunSummary summary = JobRunner.run(job, manifest.sources(job), manifest.workDir(job),
                 ProgressReporter.forConsole(job.getMetadata().getName()));
         String json = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(summary);
         System.out.println(json);
         if (summaryFile != null) {
-            Files.writeString(summaryFile, JSON.writeValueAsString(summary));
+            Files.writeString(summaryFile, TerminationMessage.fit(summary));
         }
-        return ExitCodes.OK;
+        return summary.interrupted() ? ExitCodes.INTERRUPTED : ExitCodes.OK;
     }
 }

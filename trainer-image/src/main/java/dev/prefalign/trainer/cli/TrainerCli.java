@@ -4,8 +4,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The trainer image's entrypoint. Exit codes (docs/trainer.md): 0 success, 2 bad input (do not retry), 1 crash
- * (retry).
+ * The trainer image's entrypoint. Exit codes (docs/trainer.md): 0 success, 1 crash (retry), 2 bad input (do not
+ * retry), 3 interrupted after a checkpoint (resume).
  */
 @Command(name = "prefalign-trainer", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "DPO, ORPO and SFT of Hugging Face causal language models from a PreferenceAlignmentJob manifest.",

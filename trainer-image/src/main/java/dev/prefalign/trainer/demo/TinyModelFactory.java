@@ -3,6 +3,7 @@ package dev.prefalign.trainer.demo;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.prefalign.trainer.model.Architecture;
 import dev.prefalign.trainer.model.ModelConfig;
 import dev.prefalign.trainer.model.TensorNames;
 import dev.prefalign.trainer.safetensors.DType;
@@ -17,9 +18,10 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Writes a small, randomly initialised Llama-architecture model folder in Hugging Face layout (config.json,
- * model.safetensors, a WordLevel tokenizer.json and a tokenizer_config.json with a ChatML template), so that the demo
- * and the tests exercise exactly the code paths real models take, with no download.
+ * Writes a small, randomly initialised model folder in Hugging Face layout (config.json, model.safetensors, a WordLevel
+ * tokenizer.json and a tokenizer_config.json with a ChatML template), so that the demo and the tests exercise exactly
+ * the code paths real models take, with no download. Llama by default; Qwen2 and Mistral on request, so that a test
+ * can stand in for a real model of that family.
  */
 public final class TinyModelFactory {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -39,6 +41,11 @@ public final class TinyModelFactory {
     }
 
     public static Path write(Path dir, Collection<String> words, Shape shape, long seed) throws IOException {
+        return write(dir, words, shape, seed, Architecture.LLAMA);
+    }
+
+    public static Path write(Path dir, Collection<String> words, Shape shape, long seed, Architecture architecture)
+            throws IOException {
         Files.createDirectories(dir);
         List<String> vocab = new ArrayList<>(SPECIAL_TOKENS);
         for (String w : words) {
@@ -47,7 +54,7 @@ public final class TinyModelFactory {
             }
         }
         writeTokenizer(dir, vocab);
-        ObjectNode config = configJson(vocab.size(), shape);
+        ObjectNode config = configJson(vocab.size(), shape, architecture);
         JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("config.json").toFile(), config);
         ModelConfig parsed = ModelConfig.fromJson(config, dir.resolve("config.json").toString());
         ModelWeights.save(dir, randomWeights(parsed, seed), DType.F32, Long.MAX_VALUE);
@@ -55,9 +62,14 @@ public final class TinyModelFactory {
     }
 
     public static ObjectNode configJson(int vocabSize, Shape s) {
+        return configJson(vocabSize, s, Architecture.LLAMA);
+    }
+
+    /** The keys the family's own config.json carries (Qwen2: q/k/v biases implied, sliding window switched off). */
+    public static ObjectNode configJson(int vocabSize, Shape s, Architecture architecture) {
         ObjectNode c = JSON.createObjectNode();
-        c.putArray("architectures").add("LlamaForCausalLM");
-        c.put("model_type", "llama");
+        c.putArray("architectures").add(architecture.className());
+        c.put("model_type", architecture.modelType());
         c.put("hidden_act", "silu");
         c.put("vocab_size", vocabSize);
         c.put("hidden_size", s.hidden());
@@ -70,8 +82,18 @@ public final class TinyModelFactory {
         c.put("rope_theta", 10000.0);
         c.put("tie_word_embeddings", s.tied());
         c.put("initializer_range", 0.02);
-        c.put("attention_bias", false);
-        c.put("mlp_bias", false);
+        switch (architecture) {
+            case LLAMA -> {
+                c.put("attention_bias", false);
+                c.put("mlp_bias", false);
+            }
+            case MISTRAL -> c.putNull("sliding_window");
+            case QWEN2 -> {
+                c.put("use_sliding_window", false);
+                c.put("sliding_window", 512);
+                c.put("max_window_layers", s.layers());
+            }
+        }
         c.put("bos_token_id", SPECIAL_TOKENS.indexOf("<|im_start|>"));
         c.put("eos_token_id", SPECIAL_TOKENS.indexOf("<|im_end|>"));
         c.put("pad_token_id", SPECIAL_TOKENS.indexOf("<pad>"));

@@ -7,6 +7,14 @@ import java.util.Map;
 final class MetricsAverager {
     private final Map<String, double[]> sums = new LinkedHashMap<>();
 
+    MetricsAverager() {
+    }
+
+    /** Restores a window saved with {@link #snapshot()} (sum and count per metric). */
+    MetricsAverager(Map<String, double[]> saved) {
+        saved.forEach((k, v) -> sums.put(k, v.clone()));
+    }
+
     void add(Map<String, Double> metrics) {
         metrics.forEach((k, v) -> {
             double[] s = sums.computeIfAbsent(k, x -> new double[2]);
@@ -17,6 +25,12 @@ final class MetricsAverager {
 
     boolean isEmpty() {
         return sums.isEmpty();
+    }
+
+    Map<String, double[]> snapshot() {
+        Map<String, double[]> copy = new LinkedHashMap<>();
+        sums.forEach((k, v) -> copy.put(k, v.clone()));
+        return copy;
     }
 
     Map<String, Double> drain() {

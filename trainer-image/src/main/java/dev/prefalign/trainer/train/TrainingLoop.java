@@ -11,8 +11,10 @@ import dev.prefalign.trainer.optim.AdamW;
 import dev.prefalign.trainer.optim.GradientClipping;
 import dev.prefalign.trainer.optim.LrSchedule;
 import dev.prefalign.trainer.runtime.Gradients;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 
 /**
@@ -29,6 +31,21 @@ public final class TrainingLoop {
     private final Objective eval;
     private final MetricsLog log;
     private final ProgressReporter progress;
+    private StepListener listener = (step, metrics) -> { };
+    private Checkpointer checkpointer = Checkpointer.NONE;
+    private int checkpointEvery;
+    private BooleanSupplier stopRequested = () -> false;
+
+    /** Called after every optimiser step (checkpointing, status reporting, memory sampling). */
+    @FunctionalInterface
+    public interface StepListener {
+        void afterStep(long step, Map<String, Double> metrics);
+    }
+
+    public TrainingLoop onStep(StepListener listener) {
+        this.listener = listener;
+        return this;
+    }
 
     /** @param eval null when there is no evaluation set */
     public TrainingLoop(CausalLm policy, TrainingSettings settings, Objective train, Objective eval, MetricsLog log,
@@ -41,73 +58,105 @@ public final class TrainingLoop {
         this.progress = progress;
     }
 
-    /** What a finished run reports. */
+    /** What a finished (or interrupted) run reports. */
     public record Summary(long steps, double seconds, long tokens, Map<String, Double> trainMetrics,
-            Map<String, Double> evalMetrics, int skippedSteps) {
+            Map<String, Double> evalMetrics, int skippedSteps, boolean interrupted) {
         public double tokensPerSecond() {
             return seconds > 0 ? tokens / seconds : 0;
         }
     }
 
-    public Summary run() {
+    /**
+     * Saves through {@code checkpointer} every {@code everySteps} steps and after the last one; after any step at which
+     * {@code stopRequested} answers true (SIGTERM), saves and returns an interrupted summary.
+     */
+    public TrainingLoop checkpoints(Checkpointer checkpointer, int everySteps, BooleanSupplier stopRequested) {
+        this.checkpointer = checkpointer;
+        this.checkpointEvery = everySteps;
+        this.stopRequested = stopRequested;
+        return this;
+    }
+
+    /** A fresh run with its own optimiser. */
+    public Summary run() throws IOException {
+        try (AdamW adam = newOptimizer(policy, settings)) {
+            return run(adam, LoopState.start());
+        }
+    }
+
+    /** The optimiser a run uses: AdamW, weight decay off biases and norms as in Hugging Face's Trainer. */
+    public static AdamW newOptimizer(CausalLm policy, TrainingSettings settings) {
+        return new AdamW(policy.manager(), settings.weightDecay(), TensorNames::decays);
+    }
+
+    /** Runs from {@code from} (a resumed state, or {@link LoopState#start()}) with an optimiser restored to match. */
+    public Summary run(AdamW adam, LoopState from) throws IOException {
         TrainingPlan plan = TrainingPlan.of(train.size(), settings.batchSize(), settings.gradientAccumulationSteps(),
                 settings.epochs(), settings.maxSteps());
         DataOrder order = new DataOrder(train.size(), settings.shuffle(), settings.seed());
         LrSchedule schedule = LrSchedule.of(settings.lrScheduler(), plan.totalSteps(),
                 LrSchedule.warmupSteps(settings.warmupRatio(), plan.totalSteps()));
-        NDManager manager = policy.manager();
         policy.setTrainable(true);
-        MetricsAverager window = new MetricsAverager();
-        Map<String, Double> lastTrain = Map.of();
-        Map<String, Double> lastEval = Map.of();
-        long tokens = 0;
-        int skipped = 0;
+        MetricsAverager window = new MetricsAverager(from.pendingWindow());
+        Map<String, Double> lastTrain = from.lastTrainMetrics();
+        Map<String, Double> lastEval = from.lastEvalMetrics();
+        long tokens = from.tokens();
+        long sessionTokens = 0;
+        int skipped = from.skippedSteps();
         long started = System.nanoTime();
         int cachedEpoch = -1;
         int[] epochOrder = null;
-        try (AdamW adam = new AdamW(manager, settings.weightDecay(), TensorNames::decays)) {
-            for (long step = 0; step < plan.totalSteps(); step++) {
+        long step = from.step();
+        boolean interrupted = false;
+        try {
+            while (step < plan.totalSteps()) {
                 int epoch = plan.epochOf(step);
                 if (epoch != cachedEpoch) {
                     epochOrder = order.epoch(epoch);
                     cachedEpoch = epoch;
                 }
-                int[] micro = plan.microBatchesOf(step);
                 double lr = settings.learningRate() * schedule.factor(step);
-                StepResult r = step(epochOrder, micro, lr, adam);
+                StepResult r = step(epochOrder, plan.microBatchesOf(step), lr, adam);
+                step++;
                 tokens += r.tokens();
+                sessionTokens += r.tokens();
                 skipped += r.applied() ? 0 : 1;
                 Map<String, Double> metrics = new LinkedHashMap<>(r.metrics());
                 metrics.put("grad_norm", r.gradNorm());
                 metrics.put("learning_rate", lr);
                 window.add(metrics);
 
-                long done = step + 1;
-                double elapsed = (System.nanoTime() - started) / 1e9;
-                double tps = tokens / Math.max(elapsed, 1e-9);
-                double eta = elapsed / done * (plan.totalSteps() - done);
-                boolean logStep = done % settings.logEverySteps() == 0 || done == plan.totalSteps();
+                double sessionSeconds = (System.nanoTime() - started) / 1e9;
+                double tps = sessionTokens / Math.max(sessionSeconds, 1e-9);
+                double eta = sessionSeconds / (step - from.step()) * (plan.totalSteps() - step);
+                boolean logStep = step % settings.logEverySteps() == 0 || step == plan.totalSteps();
                 if (logStep) {
                     lastTrain = window.drain();
                     Map<String, Double> line = new LinkedHashMap<>(lastTrain);
                     line.put("tokens_per_second", tps);
-                    log.write(done, plan.epochProgress(done), line);
+                    log.write(step, plan.epochProgress(step), line);
                 }
-                progress.update(done, plan.totalSteps(), lastTrain.isEmpty() ? metrics : lastTrain, tps, eta, logStep);
-                boolean evalStep = eval != null && settings.evalEverySteps() > 0
-                        && done % settings.evalEverySteps() == 0 && done != plan.totalSteps();
-                if (evalStep) {
-                    lastEval = evaluate(done, plan);
+                progress.update(step, plan.totalSteps(), lastTrain.isEmpty() ? metrics : lastTrain, tps, eta, logStep);
+                if (eval != null && (step == plan.totalSteps()
+                        || settings.evalEverySteps() > 0 && step % settings.evalEverySteps() == 0)) {
+                    lastEval = evaluate(step, plan);
                 }
-            }
-            if (eval != null) {
-                lastEval = evaluate(plan.totalSteps(), plan);
+                listener.afterStep(step, metrics);
+                boolean stop = stopRequested.getAsBoolean();
+                if (stop || step == plan.totalSteps() || checkpointEvery > 0 && step % checkpointEvery == 0) {
+                    checkpointer.save(new LoopState(step, adam.stepCount(), window.snapshot(), tokens, skipped,
+                            from.elapsedSeconds() + (System.nanoTime() - started) / 1e9, lastTrain, lastEval), adam);
+                }
+                if (stop && step < plan.totalSteps()) {
+                    interrupted = true;
+                    break;
+                }
             }
         } finally {
             policy.setTrainable(false);
         }
-        return new Summary(plan.totalSteps(), (System.nanoTime() - started) / 1e9, tokens, lastTrain, lastEval,
-                skipped);
+        return new Summary(step, from.elapsedSeconds() + (System.nanoTime() - started) / 1e9, tokens, lastTrain,
+                lastEval, skipped, interrupted);
     }
 
     private Map<String, Double> evaluate(long step, TrainingPlan plan) {

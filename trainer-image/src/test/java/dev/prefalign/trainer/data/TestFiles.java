@@ -22,9 +22,10 @@ import java.util.zip.GZIPOutputStream;
 /**
  * Writes test datasets. Parquet goes through Parquet's Group API on parquet-floor's Hadoop-free classpath, because
  * parquet-floor's own writer only writes flat columns and the Hub's conversational columns are
- * {@code list<struct<content, role>>}.
+ * {@code list<struct<content, role>>}. Public so that tests outside this package (the examples' stand-in Hub datasets)
+ * write Parquet the same way.
  */
-final class TestFiles {
+public final class TestFiles {
 
     private TestFiles() {
     }
@@ -36,25 +37,30 @@ final class TestFiles {
     }
 
     /** A text column as pyarrow writes it. */
-    static String textColumn(String name) {
+    public static String textColumn(String name) {
         return "optional binary " + name + " (STRING);";
     }
 
+    /** A float64 column as pyarrow writes it (e.g. the Hub's {@code score_chosen}). */
+    public static String doubleColumn(String name) {
+        return "optional double " + name + ";";
+    }
+
     /** A message-list column as pyarrow writes a Hugging Face {@code [{content, role}]} feature: three-level LIST. */
-    static String messagesColumn(String name) {
+    public static String messagesColumn(String name) {
         return "optional group " + name + " (LIST) { repeated group list { optional group element {"
                 + " optional binary content (STRING); optional binary role (STRING); } } }";
     }
 
-    static MessageType schema(String... columns) {
+    public static MessageType schema(String... columns) {
         return MessageTypeParser.parseMessageType("message schema { " + String.join(" ", columns) + " }");
     }
 
-    static SimpleGroupFactory rows(MessageType schema) {
+    public static SimpleGroupFactory rows(MessageType schema) {
         return new SimpleGroupFactory(schema);
     }
 
-    static Group addMessages(Group row, String column, Message... messages) {
+    public static Group addMessages(Group row, String column, Message... messages) {
         Group list = row.addGroup(column);
         for (Message message : messages) {
             list.addGroup("list").addGroup("element").append("content", message.content()).append("role", message.role());
@@ -63,7 +69,7 @@ final class TestFiles {
     }
 
     /** SNAPPY, as the Hub's Parquet conversions use. */
-    static Path writeParquet(Path file, MessageType schema, List<Group> rows) throws IOException {
+    public static Path writeParquet(Path file, MessageType schema, List<Group> rows) throws IOException {
         return writeParquet(file, rows, ExampleParquetWriter.builder(new LocalOutputFile(file)).withType(schema)
                 .withCompressionCodec(CompressionCodecName.SNAPPY));
     }
