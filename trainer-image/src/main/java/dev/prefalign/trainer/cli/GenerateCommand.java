@@ -41,7 +41,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (NDManager manager = NDManager.newBaseManager("PyTorch");
-                TextTokenizer tokenizer = TextTokenizer.load(model);
+                TextTokenizer tokenizer = loadTokenizer();
                 CausalLm lm = load(manager)) {
             int[] ids;
             if (raw || tokenizer.chatTemplate().isEmpty()) {
@@ -55,6 +55,15 @@ final class GenerateCommand implements Callable<Integer> {
             System.out.println(tokenizer.decode(out, true));
         }
         return ExitCodes.OK;
+    }
+
+    /** A wrong --model is bad input (exit 2), whichever of its files is missing. */
+    private TextTokenizer loadTokenizer() throws JobException {
+        try {
+            return TextTokenizer.load(model);
+        } catch (IOException e) {
+            throw new JobException("--model: " + e.getMessage(), e);
+        }
     }
 
     private CausalLm load(NDManager manager) throws JobException {

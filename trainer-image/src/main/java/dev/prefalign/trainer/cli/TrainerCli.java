@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "prefalign-trainer", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "DPO, ORPO and SFT of Hugging Face causal language models from a PreferenceAlignmentJob manifest.",
-        subcommands = {RunCommand.class, EvaluateCommand.class, GenerateCommand.class, DemoCommand.class,
-                BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {FetchCommand.class, RunCommand.class, EvaluateCommand.class, GenerateCommand.class,
+                DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class TrainerCli {
 
     public static void main(String[] args) {

@@ -124,6 +124,11 @@ public sealed interface FileHash {
         return HexFormat.of().formatHex(digest.digest());
     }
 
+    /** The sha256 of a file, for the record of a file whose server named no hash. */
+    static Sha256 sha256Of(Path file) throws IOException {
+        return new Sha256(hexOf(file, new Sha256("")));
+    }
+
     /** True when the file on disk has exactly this hash. */
     default boolean matches(Path file) throws IOException {
         return hexOf(file, this).equals(hex());

@@ -134,15 +134,16 @@ public final class HubClient {
                     URI location = location(c, current, subject);
                     boolean describesFile = c.getHeaderField("X-Linked-Etag") != null
                             || c.getHeaderField("X-Repo-Commit") != null;
+                    FileMetadata metadata = describesFile ? metadataOf(c, code, location) : null;
                     c.disconnect();
-                    if (describesFile) {
-                        return metadataOf(c, location, subject);
+                    if (metadata != null) {
+                        return metadata;
                     }
                     current = location;
                     continue;
                 }
                 if (code / 100 == 2) {
-                    FileMetadata metadata = metadataOf(c, current, subject);
+                    FileMetadata metadata = metadataOf(c, code, current);
                     c.disconnect();
                     return metadata;
                 }
@@ -278,12 +279,12 @@ public final class HubClient {
         }
     }
 
-    private static FileMetadata metadataOf(HttpURLConnection c, URI downloadUrl, String subject) {
+    private static FileMetadata metadataOf(HttpURLConnection c, int code, URI downloadUrl) {
         String linkedEtag = c.getHeaderField("X-Linked-Etag");
         String etag = FileHash.normalizeEtag(linkedEtag != null ? linkedEtag : c.getHeaderField("ETag"));
         FileHash hash = FileHash.fromEtag(etag).orElse(null);
         long size = parseSize(c.getHeaderField("X-Linked-Size"));
-        if (size < 0 && c.getResponseCode() / 100 == 2) {
+        if (size < 0 && code / 100 == 2) {
             size = parseSize(c.getHeaderField("Content-Length"));
         }
         String commit = c.getHeaderField("X-Repo-Commit");

@@ -31,6 +31,7 @@ public record HubSettings(String endpoint, String token, boolean offline, Durati
     public static final String ENDPOINT_PROPERTY = "prefalign.hf.endpoint";
     public static final String TOKEN_PROPERTY = "prefalign.hf.token";
     public static final String OFFLINE_PROPERTY = "prefalign.hf.offline";
+    public static final String ATTEMPTS_PROPERTY = "prefalign.hf.attempts";
 
     public HubSettings {
         if (endpoint == null || endpoint.isBlank()) {
@@ -64,7 +65,8 @@ public record HubSettings(String endpoint, String token, boolean offline, Durati
      * {@code prefalign.hf.offline} first, then {@code HF_ENDPOINT}, {@code HF_TOKEN} (or the older
      * {@code HUGGING_FACE_HUB_TOKEN}, or the file {@code huggingface-cli login} writes: {@code HF_TOKEN_PATH},
      * {@code $HF_HOME/token}, {@code ~/.cache/huggingface/token}), {@code HF_HUB_OFFLINE} and
-     * {@code HF_HUB_DOWNLOAD_TIMEOUT} (seconds).
+     * {@code HF_HUB_DOWNLOAD_TIMEOUT} (seconds); attempts per request from {@code prefalign.hf.attempts} or
+     * {@code PREFALIGN_HF_ATTEMPTS} (default 5).
      */
     public static HubSettings fromEnvironment() {
         return from(System::getProperty, System::getenv, Path.of(System.getProperty("user.home", ".")));
@@ -89,8 +91,18 @@ public record HubSettings(String endpoint, String token, boolean offline, Durati
                         + "seconds", e);
             }
         }
-        return new HubSettings(endpoint, token, offline, defaults.connectTimeout(), readTimeout,
-                defaults.maxAttempts(), defaults.initialBackoff(), defaults.maxBackoff());
+        int attempts = defaults.maxAttempts();
+        String attemptsText = firstSet(properties.apply(ATTEMPTS_PROPERTY), env.apply("PREFALIGN_HF_ATTEMPTS"));
+        if (attemptsText != null) {
+            try {
+                attempts = Integer.parseInt(attemptsText.strip());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("PREFALIGN_HF_ATTEMPTS '" + attemptsText + "' is not a whole number",
+                        e);
+            }
+        }
+        return new HubSettings(endpoint, token, offline, defaults.connectTimeout(), readTimeout, attempts,
+                defaults.initialBackoff(), defaults.maxBackoff());
     }
 
     public boolean hasToken() {

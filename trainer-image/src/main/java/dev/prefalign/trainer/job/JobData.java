@@ -10,6 +10,7 @@ import dev.prefalign.trainer.data.PreferenceDatasets;
 import dev.prefalign.trainer.data.PreferenceExample;
 import dev.prefalign.trainer.data.SftDatasets;
 import dev.prefalign.trainer.data.SftExample;
+import dev.prefalign.trainer.tokenizer.ChatTemplateException;
 import dev.prefalign.trainer.tokens.ExampleTokenizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,7 +49,7 @@ public final class JobData {
             Split<PreferenceExample> s = splits(spec, seed, evalOnly,
                     (split, max) -> PreferenceDatasets.read(source, split, format, policy, max));
             return new TokenizedData(tokenizer.pairs(s.train()), tokenizer.pairs(s.eval()), List.of(), List.of());
-        } catch (DatasetException | IllegalArgumentException e) {
+        } catch (DatasetException | IllegalArgumentException | ChatTemplateException e) {
             throw new JobException("spec.dataset: " + e.getMessage(), e);
         }
     }

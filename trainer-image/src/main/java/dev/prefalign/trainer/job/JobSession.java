@@ -7,6 +7,7 @@ import dev.prefalign.api.v1alpha1.spec.Method;
 import dev.prefalign.trainer.loss.OrpoLoss;
 import dev.prefalign.trainer.model.CausalLm;
 import dev.prefalign.trainer.model.ModelStore;
+import dev.prefalign.trainer.tokenizer.ChatTemplateException;
 import dev.prefalign.trainer.tokenizer.TextTokenizer;
 import dev.prefalign.trainer.tokens.ExampleTokenizer;
 import dev.prefalign.trainer.tokens.TokenizedPair;
@@ -52,9 +53,9 @@ public final class JobSession implements AutoCloseable {
         try {
             this.modelDir = sources.resolve(spec.getModel().getSource(), "spec.model.source");
             Path policyDir = policyOverride != null ? policyOverride : modelDir;
-            this.tokenizer = TextTokenizer.load(modelDir);
+            this.tokenizer = loadTokenizer(modelDir);
             this.policy = load(policyDir, "spec.model.source");
-            Path datasetPath = sources.resolve(spec.getDataset().getSource(), "spec.dataset.source");
+            Path datasetPath = sources.resolveDataset(spec.getDataset(), "spec.dataset.source");
             Truncation truncation = new Truncation(spec.getTraining().getMaxPromptLength(),
                     spec.getTraining().getMaxLength());
             this.data = JobData.load(spec.getMethod(), spec.getDataset(), datasetPath,
@@ -85,6 +86,15 @@ public final class JobSession implements AutoCloseable {
         } catch (JobException | IOException | RuntimeException e) {
             manager.close();
             throw e;
+        }
+    }
+
+    /** A model folder without usable tokenizer files is the user's input to fix, not a crash to retry. */
+    private static TextTokenizer loadTokenizer(Path dir) throws JobException {
+        try {
+            return TextTokenizer.load(dir);
+        } catch (IOException | ChatTemplateException e) {
+            throw new JobException("spec.model.source: " + e.getMessage(), e);
         }
     }
 

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * that it ends with bit-identical weights and the same metric log as a run that was never interrupted.
  */
 class KillAndResumeTest {
-    private static final int STEPS = 300;
+    private static final int STEPS = 150;
     @TempDir
     static Path tmp;
     static Path manifest;
@@ -51,7 +51,7 @@ class KillAndResumeTest {
 
     @Test
     void sigkillAtSeveralPointsThenResumeEndsExactlyAsAnUninterruptedRun() throws Exception {
-        for (int killAfterCheckpoint : new int[] {0, 30, 150}) {
+        for (int killAfterCheckpoint : new int[] {0, 15, 75}) {
             Path work = tmp.resolve("killed-after-" + killAfterCheckpoint);
             Process p = start(work);
             if (killAfterCheckpoint == 0) {
@@ -73,7 +73,7 @@ class KillAndResumeTest {
     void sigtermCheckpointsExitsWithInterruptedAndResumesLosingNoStep() throws Exception {
         Path work = tmp.resolve("sigterm");
         Process p = start(work);
-        waitFor(work.resolve("checkpoints").resolve(CheckpointStore.folderName(60)), p);
+        waitFor(work.resolve("checkpoints").resolve(CheckpointStore.folderName(30)), p);
         p.destroy(); // SIGTERM, as Kubernetes sends on preemption
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(log(work)).isEqualTo(ExitCodes.INTERRUPTED);
