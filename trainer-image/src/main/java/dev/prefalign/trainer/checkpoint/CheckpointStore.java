@@ -52,6 +52,7 @@ public final class CheckpointStore implements Checkpointer {
     private final CausalLm policy;
     private final String jobYaml;
     private Consumer<SavedCheckpoint> onSaved = c -> { };
+    private Consumer<SavedCheckpoint> onRemoved = c -> { };
 
     public CheckpointStore(Path dir, int keep, CausalLm policy, String jobYaml) {
         this.dir = dir;
@@ -62,6 +63,12 @@ public final class CheckpointStore implements Checkpointer {
 
     public CheckpointStore onSaved(Consumer<SavedCheckpoint> listener) {
         this.onSaved = listener;
+        return this;
+    }
+
+    /** Told about each checkpoint retention deletes. */
+    public CheckpointStore onRemoved(Consumer<SavedCheckpoint> listener) {
+        this.onRemoved = listener;
         return this;
     }
 
@@ -100,8 +107,8 @@ public final class CheckpointStore implements Checkpointer {
         AtomicWrite.fsyncDirectory(dir);
         SavedCheckpoint saved = new SavedCheckpoint(state.step(), target, Instant.now());
         LOG.info("checkpoint saved: " + target);
-        applyRetention();
         onSaved.accept(saved);
+        applyRetention();
     }
 
     private static List<TensorData> tensors(Map<String, NDArray> arrays, String prefix) {
@@ -133,6 +140,7 @@ public final class CheckpointStore implements Checkpointer {
         List<SavedCheckpoint> all = list();
         for (SavedCheckpoint old : all.subList(Math.min(keep, all.size()), all.size())) {
             deleteCheckpoint(old.path());
+            onRemoved.accept(old);
         }
     }
 

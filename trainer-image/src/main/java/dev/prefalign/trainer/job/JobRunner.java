@@ -9,6 +9,8 @@ import dev.prefalign.trainer.checkpoint.CheckpointStore;
 import dev.prefalign.trainer.checkpoint.SavedCheckpoint;
 import dev.prefalign.trainer.optim.AdamW;
 import dev.prefalign.trainer.runtime.GracefulStop;
+import dev.prefalign.trainer.status.Phase;
+import dev.prefalign.trainer.status.TrainingStatus;
 import dev.prefalign.trainer.train.Evaluator;
 import dev.prefalign.trainer.train.LoopState;
 import dev.prefalign.trainer.train.MetricsLog;
@@ -36,15 +38,41 @@ public final class JobRunner {
 
     public static RunSummary run(PreferenceAlignmentJob job, SourceLocations sources, Path workDir,
             ProgressReporter progress) throws JobException, IOException {
+        return run(job, sources, workDir, progress, new TrainingStatus());
+    }
+
+    /** As above, reporting live progress into {@code status} (served on /status and /metrics by the CLI). */
+    public static RunSummary run(PreferenceAlignmentJob job, SourceLocations sources, Path workDir,
+            ProgressReporter progress, TrainingStatus status) throws JobException, IOException {
+        try {
+            RunSummary summary = train(job, sources, workDir, progress, status);
+            status.phase(summary.interrupted() ? Phase.INTERRUPTED : Phase.SUCCEEDED,
+                    summary.interrupted() ? "stopped by a signal after a checkpoint; run again to resume" : null);
+            return summary;
+        } catch (JobException | IOException | RuntimeException e) {
+            status.phase(Phase.FAILED, e.getMessage());
+            throw e;
+        }
+    }
+
+    private static RunSummary train(PreferenceAlignmentJob job, SourceLocations sources, Path workDir,
+            ProgressReporter progress, TrainingStatus status) throws JobException, IOException {
         Files.createDirectories(workDir);
+        status.phase(Phase.LOADING);
         String name = job.getMetadata().getName();
         CheckpointsSpec checkpoints = job.getSpec().getCheckpoints();
         TrainingSettings settings = Settings.training(job.getSpec().getTraining());
         Path metrics = workDir.resolve("metrics.jsonl");
         try (JobSession session = new JobSession(job, sources, workDir, null, false)) {
             CheckpointStore store = new CheckpointStore(workDir.resolve("checkpoints"), checkpoints.getKeep(),
-                    session.policy(), JobManifests.toYaml(job));
+                    session.policy(), JobManifests.toYaml(job))
+                    .onSaved(c -> status.checkpointSaved(c.step(), c.path(), c.time()))
+                    .onRemoved(c -> status.checkpointRemoved(c.step()));
             store.removeUnfinished();
+            List<SavedCheckpoint> existing = store.list();
+            for (int i = existing.size() - 1; i >= 0; i--) { // oldest first, as they were written
+                status.checkpointSaved(existing.get(i).step(), existing.get(i).path(), existing.get(i).time());
+            }
             try (AdamW adam = TrainingLoop.newOptimizer(session.policy(), settings)) {
                 LoopState from = resume(store, checkpoints.getResume(), session, adam);
                 MetricsLog.truncateAfter(metrics, from.step());
@@ -55,12 +83,16 @@ public final class JobRunner {
                             from.step() > 0 ? ", resuming at step " + from.step() : ""));
                     TrainingLoop loop = new TrainingLoop(session.policy(), settings, session.trainObjective(),
                             session.evalObjective(), log, progress)
-                            .checkpoints(store, checkpoints.getEverySteps(), GracefulStop::requested);
+                            .checkpoints(store, checkpoints.getEverySteps(), GracefulStop::requested)
+                            .onStep(status.stepListener());
+                    TrainingPlan plan = TrainingPlan.of(session.trainObjective().size(), settings.batchSize(),
+                            settings.gradientAccumulationSteps(), settings.epochs(), settings.maxSteps());
+                    status.plan(plan);
                     TrainingLoop.Summary s = loop.run(adam, from);
-                    long total = TrainingPlan.of(session.trainObjective().size(), settings.batchSize(),
-                            settings.gradientAccumulationSteps(), settings.epochs(), settings.maxSteps()).totalSteps();
+                    long total = plan.totalSteps();
                     Path output = workDir.resolve("output");
                     if (!s.interrupted()) {
+                        status.phase(Phase.EXPORTING);
                         ModelExport.export(session.policy(), session.modelDir(), output);
                     }
                     RunSummary summary = new RunSummary(name, job.getSpec().getMethod().name(),

@@ -35,6 +35,14 @@ public final class StatusServer implements AutoCloseable {
     private static final String JSON_TYPE = "application/json";
     private static final String TEXT_TYPE = "text/plain; charset=utf-8";
 
+    static {
+        // The JDK server writes headers and body as two segments; with Nagle's algorithm on, the body then waits for
+        // the client's delayed ACK (40 ms on Linux). Read once per JVM, so set before the first server starts.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final HttpServer server;
     private final ExecutorService workers;
     private final PrometheusRegistry registry;
@@ -54,6 +62,10 @@ public final class StatusServer implements AutoCloseable {
     public static StatusServer start(int port, TrainingStatus status) throws IOException {
         if (port < 0) {
             return new StatusServer(null, null, null);
+        }
+        if (port > 65_535) {
+            throw new IllegalArgumentException("--status-port must be a TCP port (0 to 65535, 0: any free one) or -1 "
+                    + "to run without the status server; got " + port);
         }
         HttpServer server;
         try {

@@ -1,6 +1,7 @@
 package dev.prefalign.trainer.status;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -16,7 +17,7 @@ public record StepTimes(List<Double> upperBounds, List<Long> bucketCounts, doubl
     static final List<Double> BOUNDS = List.of(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
             60.0, 120.0, 300.0, Double.POSITIVE_INFINITY);
 
-    static final StepTimes EMPTY = new StepTimes(BOUNDS, java.util.Collections.nCopies(BOUNDS.size(), 0L), 0, 0);
+    static final StepTimes EMPTY = new StepTimes(BOUNDS, Collections.nCopies(BOUNDS.size(), 0L), 0, 0);
 
     public StepTimes {
         upperBounds = List.copyOf(upperBounds);

@@ -25,7 +25,7 @@ import java.util.function.UnaryOperator;
 public final class TrainingStatus {
     /** The key under which the loop reports cumulative training tokens, as TRL logs them. */
     public static final String NUM_TOKENS = "num_tokens";
-    /** Steps over which ETA and tokens/s are averaged: recent enough to follow a change of pace, long enough to be calm. */
+    /** Steps that ETA and tokens/s average over: recent enough to follow a change of pace, long enough to be calm. */
     static final int RATE_WINDOW = 50;
 
     private final InstantSource wall;
@@ -49,9 +49,29 @@ public final class TrainingStatus {
         return state.get().view();
     }
 
-    /** Adapts {@link #stepDone} to the loop's listener. */
+    /** Follows the loop: steps, evaluations and checkpoint writes. */
     public TrainingLoop.StepListener stepListener() {
-        return this::stepDone;
+        return new TrainingLoop.StepListener() {
+            @Override
+            public void afterStep(long step, Map<String, Double> metrics) {
+                stepDone(step, metrics);
+            }
+
+            @Override
+            public void evaluating() {
+                phase(Phase.EVALUATING);
+            }
+
+            @Override
+            public void evaluated(Map<String, Double> evalMetrics) {
+                TrainingStatus.this.evaluated(evalMetrics);
+            }
+
+            @Override
+            public void checkpointing() {
+                phase(Phase.CHECKPOINTING);
+            }
+        };
     }
 
     /** Enters {@code phase} with no message. */

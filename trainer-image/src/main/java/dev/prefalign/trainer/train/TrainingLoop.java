@@ -36,10 +36,22 @@ public final class TrainingLoop {
     private int checkpointEvery;
     private BooleanSupplier stopRequested = () -> false;
 
-    /** Called after every optimiser step (checkpointing, status reporting, memory sampling). */
+    /**
+     * Follows the loop (status reporting, memory sampling): called after every optimiser step, around evaluations and
+     * before checkpoint writes. The step's metrics include {@code num_tokens}, the running count of tokens trained on.
+     */
     @FunctionalInterface
     public interface StepListener {
         void afterStep(long step, Map<String, Double> metrics);
+
+        default void evaluating() {
+        }
+
+        default void evaluated(Map<String, Double> evalMetrics) {
+        }
+
+        default void checkpointing() {
+        }
     }
 
     public TrainingLoop onStep(StepListener listener) {
@@ -141,9 +153,11 @@ public final class TrainingLoop {
                         || settings.evalEverySteps() > 0 && step % settings.evalEverySteps() == 0)) {
                     lastEval = evaluate(step, plan);
                 }
+                metrics.put("num_tokens", (double) tokens);
                 listener.afterStep(step, metrics);
                 boolean stop = stopRequested.getAsBoolean();
                 if (stop || step == plan.totalSteps() || checkpointEvery > 0 && step % checkpointEvery == 0) {
+                    listener.checkpointing();
                     checkpointer.save(new LoopState(step, adam.stepCount(), window.snapshot(), tokens, skipped,
                             from.elapsedSeconds() + (System.nanoTime() - started) / 1e9, lastTrain, lastEval), adam);
                 }
@@ -160,8 +174,10 @@ public final class TrainingLoop {
     }
 
     private Map<String, Double> evaluate(long step, TrainingPlan plan) {
+        listener.evaluating();
         Map<String, Double> m = Evaluator.evaluate(eval, settings.batchSize()).prefixed();
         log.write(step, plan.epochProgress(step), m);
+        listener.evaluated(m);
         return m;
     }
 

@@ -63,7 +63,7 @@ class KillAndResumeTest {
             assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(p.exitValue()).as("killed with SIGKILL, not finished").isNotZero();
 
-            assertThat(TrainerCli.execute("run", "-f", manifest.toString(), "--work-dir", work.toString()))
+            assertThat(TrainerCli.execute("run", "--status-port", "0", "-f", manifest.toString(), "--work-dir", work.toString()))
                     .isEqualTo(ExitCodes.OK);
             assertSameRun(work);
         }
@@ -82,7 +82,7 @@ class KillAndResumeTest {
         long stoppedAt = summary.get("steps").asLong();
         // The checkpoint written on SIGTERM is the step it stopped at: no step is lost.
         assertThat(work.resolve("checkpoints").resolve(CheckpointStore.folderName(stoppedAt))).isDirectory();
-        assertThat(TrainerCli.execute("run", "-f", manifest.toString(), "--work-dir", work.toString()))
+        assertThat(TrainerCli.execute("run", "--status-port", "0", "-f", manifest.toString(), "--work-dir", work.toString()))
                 .isEqualTo(ExitCodes.OK);
         assertSameRun(work);
     }
@@ -110,7 +110,7 @@ class KillAndResumeTest {
         Files.createDirectories(work);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), TrainerCli.class.getName(),
-                "run", "-f", manifest.toString(), "--work-dir", work.toString(),
+                "run", "--status-port", "0", "-f", manifest.toString(), "--work-dir", work.toString(),
                 "--summary-file", work.resolve("summary-file.json").toString())
                 .redirectErrorStream(true)
                 .redirectOutput(work.resolve("trainer.log").toFile())

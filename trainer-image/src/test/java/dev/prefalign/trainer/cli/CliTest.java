@@ -65,7 +65,7 @@ class CliTest {
     void unknownManifestFieldIsBadInputNamingItsPath() {
         Path manifest = TinyJob.manifest(root.resolve("typo.yaml"), "typo", "DPO", "base", "data/pairs.jsonl", "",
                 "learningRat: 1.0e-3");
-        CliRun run = CliRun.of("run", "-f", manifest.toString(), "--work-dir", root.resolve("work/typo").toString());
+        CliRun run = CliRun.of("run", "--status-port", "0", "-f", manifest.toString(), "--work-dir", root.resolve("work/typo").toString());
         assertThat(run.exitCode()).as("bad input: Kubernetes must not retry").isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(run.err()).contains("spec.training.learningRat").contains("typo.yaml");
         assertThat(run.err()).as("a one-line error, not a crash dump").doesNotContain("crashed").doesNotContain("\tat ");
@@ -75,7 +75,7 @@ class CliTest {
     void missingModelFolderIsBadInputNamingTheField() {
         Path manifest = TinyJob.manifest(root.resolve("nomodel.yaml"), "nomodel", "DPO", "no-such-model",
                 "data/pairs.jsonl", "", "batchSize: 2");
-        CliRun run = CliRun.of("run", "-f", manifest.toString(), "--work-dir", root.resolve("work/nomodel").toString());
+        CliRun run = CliRun.of("run", "--status-port", "0", "-f", manifest.toString(), "--work-dir", root.resolve("work/nomodel").toString());
         assertThat(run.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(run.err()).contains("spec.model.source").contains("no-such-model");
     }
@@ -86,7 +86,7 @@ class CliTest {
         Files.delete(model.resolve("tokenizer.json"));
         Path manifest = TinyJob.manifest(root.resolve("notok.yaml"), "notok", "DPO", "no-tokenizer",
                 "data/pairs.jsonl", "", "batchSize: 2");
-        CliRun run = CliRun.of("run", "-f", manifest.toString(), "--work-dir", root.resolve("work/notok").toString());
+        CliRun run = CliRun.of("run", "--status-port", "0", "-f", manifest.toString(), "--work-dir", root.resolve("work/notok").toString());
         assertThat(run.exitCode()).as("retrying cannot create the file: bad input, not a crash")
                 .isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(run.err()).contains("spec.model.source").contains("tokenizer.json");
@@ -98,7 +98,7 @@ class CliTest {
                 "batchSize: 3\nlearningRate: 1.0e-3\nlogEverySteps: 1");
         Path work = root.resolve("work/ok");
         Path summaryFile = root.resolve("summary.json");
-        CliRun run = CliRun.of("run", "-f", manifest.toString(), "--work-dir", work.toString(), "--summary-file",
+        CliRun run = CliRun.of("run", "--status-port", "0", "-f", manifest.toString(), "--work-dir", work.toString(), "--summary-file",
                 summaryFile.toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode summary = new ObjectMapper().readTree(summaryFile.toFile());

@@ -269,6 +269,12 @@ class StatusServerTest {
     }
 
     @Test
+    void aPortOutOfRangeIsAClearError() {
+        assertThatThrownBy(() -> StatusServer.start(70_000, status)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--status-port").hasMessageContaining("70000");
+    }
+
+    @Test
     void closingFreesThePort() throws Exception {
         StatusServer server = StatusServer.start(0, status);
         int port = server.port();
