@@ -58,7 +58,7 @@ public final class SplitMatcher {
         return false;
     }
 
-    /** The split a file seems to belong to, for the list in an error message (a folder named {@code data} is no split). */
+    /** The split a file seems to belong to, for an error message's list (a folder named {@code data} is no split). */
     public static String splitNameOf(String relativePath) {
         int slash = relativePath.lastIndexOf('/');
         if (slash > 0) {

@@ -23,8 +23,8 @@ final class DatasetFiles {
     }
 
     /**
-     * Files per requested split, in request order; a split without files maps to an empty list (the caller falls back to
-     * the Parquet conversion).
+     * Files per requested split, in request order; a split without files maps to an empty list (the caller falls
+     * back to the Parquet conversion).
      */
     static Map<String, List<String>> bySplit(List<String> repoFiles, List<String> splits) {
         List<String> data = dataFiles(repoFiles);
@@ -63,7 +63,7 @@ final class DatasetFiles {
         } else {
             found = SplitMatcher.missingSplitAdvice(split, data);
         }
-        return source + ": no files for split '" + split + "'. " + found + " The Hub's Parquet conversion has no split '"
-                + split + "' in config '" + config + "' either.";
+        return source + ": no files for split '" + split + "'. " + found + " The Hub's Parquet conversion has no "
+                + "split '" + split + "' in config '" + config + "' either.";
     }
 }

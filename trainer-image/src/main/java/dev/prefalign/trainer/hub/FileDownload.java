@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * kept, which is how a second process that waited on the lock finds the first one's work done.
  */
 final class FileDownload {
-    /** Scratch space inside a snapshot folder: partial files and lock files. Hidden, so no reader mistakes it for data. */
+    /** Scratch space in a snapshot folder: partial files and lock files. Hidden, so no reader takes it for data. */
     static final String SCRATCH_DIR = ".prefalign-downloads";
 
     private static final Logger LOG = Logger.getLogger(FileDownload.class.getName());
@@ -69,8 +69,12 @@ final class FileDownload {
             deleteStalePartials(partial, target.getFileName().toString());
             long[] received = {0};
             long started = System.nanoTime();
+            FileMetadata[] current = {meta};
             client.retrier().call(subject, attempt -> {
-                downloadOnce(meta, partial, expectedCommit, subject, received);
+                if (attempt > 1 && !HubClient.sameOrigin(current[0].downloadUrl(), endpoint())) {
+                    current[0] = freshLink(url, meta, subject);
+                }
+                downloadOnce(current[0], partial, expectedCommit, subject, received);
                 return null;
             });
             verify(partial, meta, hash, subject);
@@ -78,17 +82,32 @@ final class FileDownload {
             Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             double seconds = Math.max(1e-3, (System.nanoTime() - started) / 1e9);
             LOG.info(subject + ": " + Sizes.human(Files.size(target)) + " downloaded and verified in "
-                    + String.format(Locale.ROOT, "%.1f s (%s/s)", seconds, Sizes.human((long) (received[0] / seconds))));
+                    + String.format(Locale.ROOT, "%.1f s (%s/s)", seconds,
+                            Sizes.human((long) (received[0] / seconds))));
             return new Result(entry(path, target, hash, recordUrl ? url : null), received[0]);
         } catch (HubException e) {
             throw e;
         } catch (IOException e) {
-            throw new HubException(HubException.Kind.NETWORK, client.redactor().clean(subject + ": cannot write "
+            throw new HubException(HubException.Kind.STORAGE, client.redactor().clean(subject + ": cannot write "
                     + target + ": " + e.getMessage()), e);
         }
     }
 
-    /** One attempt: resume from the partial file's length, append what arrives, fail (to be retried) if it ends early. */
+    /** A new CDN link for a retry (signed links expire), which must still name the same content. */
+    private FileMetadata freshLink(URI url, FileMetadata first, String subject) throws IOException {
+        FileMetadata fresh = client.metadataOnce(url, subject);
+        if (first.hash() != null && !first.hash().equals(fresh.hash()) || first.size() != fresh.size()) {
+            throw new HubException(HubException.Kind.REVISION_CHANGED, subject + ": the file changed while it was "
+                    + "being downloaded (ETag " + first.etag() + " became " + fresh.etag() + "); run again");
+        }
+        return fresh;
+    }
+
+    private URI endpoint() {
+        return URI.create(client.settings().endpoint());
+    }
+
+    /** One attempt: resume from the partial file's length, append what arrives, fail (retryably) if it ends early. */
     private void downloadOnce(FileMetadata meta, Path partial, String expectedCommit, String subject, long[] received)
             throws IOException {
         long offset = Files.exists(partial) ? Files.size(partial) : 0;
@@ -163,7 +182,7 @@ final class FileDownload {
     /** A file served by the Hub itself (not the CDN) must be the one the metadata described. */
     private void checkServedVersion(HubClient.Download download, FileMetadata meta, String expectedCommit,
             String subject) throws HubException {
-        if (!HubClient.sameOrigin(download.url(), URI.create(client.settings().endpoint()))) {
+        if (!HubClient.sameOrigin(download.url(), endpoint())) {
             return;
         }
         checkCommit(expectedCommit, download.header("X-Repo-Commit"), subject);

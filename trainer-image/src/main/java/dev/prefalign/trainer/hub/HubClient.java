@@ -56,11 +56,12 @@ public final class HubClient {
     }
 
     /**
-     * {@code GET {endpoint}/api/{models|datasets}/{repo}/revision/{revision}}: the commit a branch, tag or sha points at
-     * and the files there.
+     * {@code GET {endpoint}/api/{models|datasets}/{repo}/revision/{revision}}: the commit a branch, tag or sha points
+     * at and the files there.
      */
     public RepoRevision revision(HubSource source, String revision) throws HubException {
-        String subject = source.uri() + (revision.equals(source.revisionOrDefault()) ? "" : " (commit " + revision + ")");
+        String subject = source.uri()
+                + (revision.equals(source.revisionOrDefault()) ? "" : " (commit " + revision + ")");
         URI uri = URI.create(settings.endpoint() + "/api/" + source.type().plural() + "/" + source.repoId()
                 + "/revision/" + encodeSegment(revision));
         JsonNode json = retrier.call(subject, attempt -> getJson(uri, subject, "revision '" + revision + "'"));
@@ -125,32 +126,36 @@ public final class HubClient {
      * files with a redirect that carries {@code X-Linked-Etag} and {@code X-Linked-Size}, plain files directly.
      */
     FileMetadata metadata(URI url, String subject) throws HubException {
-        return retrier.call(subject, attempt -> {
-            URI current = url;
-            for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-                HttpURLConnection c = send("HEAD", current, -1);
-                int code = status(c, subject);
-                if (isRedirect(code)) {
-                    URI location = location(c, current, subject);
-                    boolean describesFile = c.getHeaderField("X-Linked-Etag") != null
-                            || c.getHeaderField("X-Repo-Commit") != null;
-                    FileMetadata metadata = describesFile ? metadataOf(c, code, location) : null;
-                    c.disconnect();
-                    if (metadata != null) {
-                        return metadata;
-                    }
-                    current = location;
-                    continue;
-                }
-                if (code / 100 == 2) {
-                    FileMetadata metadata = metadataOf(c, code, current);
-                    c.disconnect();
+        return retrier.call(subject, attempt -> metadataOnce(url, subject));
+    }
+
+    /** {@link #metadata} without retries, for a caller that retries itself. */
+    FileMetadata metadataOnce(URI url, String subject) throws IOException {
+        URI current = url;
+        for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
+            HttpURLConnection c = send("HEAD", current, -1);
+            int code = status(c, subject);
+            if (isRedirect(code)) {
+                URI location = location(c, current, subject);
+                // As huggingface_hub: follow redirects within the Hub (renamed repositories, the Parquet export);
+                // stop at the one that leaves it, which describes the file it points to.
+                boolean describesFile = c.getHeaderField("X-Linked-Etag") != null || !sameOrigin(location, endpoint);
+                FileMetadata metadata = describesFile ? metadataOf(c, code, location) : null;
+                c.disconnect();
+                if (metadata != null) {
                     return metadata;
                 }
-                throw statusError(code, c, subject, "file");
+                current = location;
+                continue;
             }
-            throw tooManyRedirects(url, subject);
-        });
+            if (code / 100 == 2) {
+                FileMetadata metadata = metadataOf(c, code, current);
+                c.disconnect();
+                return metadata;
+            }
+            throw statusError(code, c, subject, "file");
+        }
+        throw tooManyRedirects(url, subject);
     }
 
     /**
@@ -170,6 +175,11 @@ public final class HubClient {
             }
             if (code == 200 || code == 206 || code == 416) {
                 return new Download(c, code, current);
+            }
+            if (!sameOrigin(current, endpoint) && code / 100 == 4) {
+                c.disconnect();
+                throw new HubException(HubException.Kind.LINK_REFUSED, subject + ": " + current.getHost()
+                        + " refused the download link (HTTP " + code + "; signed links expire)");
             }
             throw statusError(code, c, subject, "file");
         }

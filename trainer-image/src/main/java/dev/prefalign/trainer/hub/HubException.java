@@ -26,6 +26,8 @@ public final class HubException extends IOException {
         SERVER_ERROR(false, true),
         /** 429: the Hub asks to slow down; worth waiting for. */
         RATE_LIMITED(false, true),
+        /** A CDN refused a download link the Hub gave (signed links expire); a fresh link is asked for. */
+        LINK_REFUSED(false, true),
         /** Connection refused or reset, a timeout. */
         NETWORK(false, true),
         /** The body ended before all its bytes arrived. */
@@ -36,6 +38,8 @@ public final class HubException extends IOException {
         CHECKSUM_MISMATCH(false, false),
         /** The files served belong to another commit than the one the revision resolved to. */
         REVISION_CHANGED(false, false),
+        /** The cache folder cannot be written (disk full, permissions). */
+        STORAGE(false, false),
         /** A response the downloader cannot make sense of (bad JSON, a redirect without a Location, ...). */
         PROTOCOL(false, false);
 

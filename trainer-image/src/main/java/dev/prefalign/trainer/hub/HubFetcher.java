@@ -15,9 +15,9 @@ import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
- * Downloads {@code hf://} models and dataset splits into the work dir's cache the way huggingface_hub does: the revision
- * is resolved once to a commit sha, every file is fetched from that commit and verified, and a completion record
- * written last lets later runs use the snapshot without a single request.
+ * Downloads {@code hf://} models and dataset splits into the work dir's cache the way huggingface_hub does: the
+ * revision is resolved once to a commit sha, every file is fetched from that commit and verified, and a completion
+ * record written last lets later runs use the snapshot without a single request.
  *
  * <p>The folder is {@link HubSource#snapshotDir}: files under their repository paths, plus the hidden record
  * ({@value SnapshotRecord#FILE_NAME}) and scratch space ({@value FileDownload#SCRATCH_DIR}). Once a snapshot has a
@@ -73,7 +73,7 @@ public final class HubFetcher {
         LOG.info(source + ": revision " + revision + " is commit " + repo.sha() + " (" + repo.files().size()
                 + " files in the repository)");
         createScratch(source, dir);
-        Download run = new Download(source, dir, repo);
+        FetchRun run = new FetchRun(source, dir, repo);
         if (dataset) {
             run.dataset(wanted);
         } else {
@@ -120,7 +120,7 @@ public final class HubFetcher {
     }
 
     /** The files of one fetch, in the order they were downloaded. */
-    private final class Download {
+    private final class FetchRun {
         final HubSource source;
         final Path dir;
         final RepoRevision repo;
@@ -128,7 +128,7 @@ public final class HubFetcher {
         final List<String> notes = new ArrayList<>();
         long bytes;
 
-        Download(HubSource source, Path dir, RepoRevision repo) {
+        FetchRun(HubSource source, Path dir, RepoRevision repo) {
             this.source = source;
             this.dir = dir;
             this.repo = repo;
@@ -211,7 +211,7 @@ public final class HubFetcher {
     }
 
     /** Merges this fetch into the record under the snapshot's lock, so two processes adding splits keep both. */
-    private SnapshotRecord saveRecord(HubSource source, Path dir, String commit, List<String> wanted, Download run)
+    private SnapshotRecord saveRecord(HubSource source, Path dir, String commit, List<String> wanted, FetchRun run)
             throws HubException {
         try (FileLocks.Held lock = FileLocks.acquire(dir.resolve(FileDownload.SCRATCH_DIR).resolve("snapshot.lock"),
                 source + " (snapshot record)")) {
@@ -232,7 +232,7 @@ public final class HubFetcher {
         } catch (HubException e) {
             throw e;
         } catch (IOException e) {
-            throw new HubException(HubException.Kind.NETWORK, source + ": cannot write the snapshot record in " + dir
+            throw new HubException(HubException.Kind.STORAGE, source + ": cannot write the snapshot record in " + dir
                     + ": " + e.getMessage(), e);
         }
     }
@@ -242,7 +242,7 @@ public final class HubFetcher {
                 source + " (snapshot record)")) {
             record.write(dir);
         } catch (IOException e) {
-            throw new HubException(HubException.Kind.NETWORK, source + ": cannot write the snapshot record in " + dir
+            throw new HubException(HubException.Kind.STORAGE, source + ": cannot write the snapshot record in " + dir
                     + ": " + e.getMessage(), e);
         }
     }
@@ -259,7 +259,7 @@ public final class HubFetcher {
         try {
             Files.createDirectories(dir.resolve(FileDownload.SCRATCH_DIR));
         } catch (IOException e) {
-            throw new HubException(HubException.Kind.NETWORK, source + ": cannot create the cache folder " + dir + ": "
+            throw new HubException(HubException.Kind.STORAGE, source + ": cannot create the cache folder " + dir + ": "
                     + e.getMessage(), e);
         }
     }

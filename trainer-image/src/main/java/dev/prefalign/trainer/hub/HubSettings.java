@@ -16,7 +16,7 @@ import java.util.function.UnaryOperator;
  *
  * @param endpoint        the Hub's base URL, without a trailing slash ({@code HF_ENDPOINT})
  * @param token           the access token, or null ({@code HF_TOKEN})
- * @param offline         never touch the network; only complete downloads in the cache are used ({@code HF_HUB_OFFLINE})
+ * @param offline         no network: only complete downloads in the cache are used ({@code HF_HUB_OFFLINE})
  * @param connectTimeout  how long to wait for a connection
  * @param readTimeout     how long a response may stay silent, headers or body ({@code HF_HUB_DOWNLOAD_TIMEOUT})
  * @param maxAttempts     attempts per request on 5xx, 429 and I/O errors (1 = no retry)

@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.regex.Pattern;
 
 /**
- * A parsed {@code hf://} source: {@code hf://<owner>/<repo>[@rev]} for a model, {@code hf://datasets/<owner>/<repo>[@rev]}
- * for a dataset.
+ * A parsed {@code hf://} source: {@code hf://<owner>/<repo>[@rev]} for a model,
+ * {@code hf://datasets/<owner>/<repo>[@rev]} for a dataset.
  *
  * @param repoId   {@code owner/name} (or a bare {@code name}, as old models like {@code gpt2} are called)
  * @param revision a branch, tag or commit sha, or null for the default branch

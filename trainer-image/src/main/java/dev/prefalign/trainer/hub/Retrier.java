@@ -57,7 +57,7 @@ final class Retrier {
         }
     }
 
-    /** initial × 2^(attempt-1), at most maxBackoff, ±20 % so that many pods do not retry in step; Retry-After wins. */
+    /** initial × 2^(attempt-1), at most maxBackoff, ±20 % so that pods do not retry in step; Retry-After wins. */
     long backoffMillis(int attempt, long retryAfterSeconds) {
         long initial = settings.initialBackoff().toMillis();
         long max = settings.maxBackoff().toMillis();

@@ -15,9 +15,9 @@ import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
- * The completion record of a downloaded snapshot, {@code .prefalign-snapshot.json} in the snapshot folder. It is written
- * last and atomically, so its presence means every file it lists was downloaded and verified; a later run that finds
- * it (and the files at their sizes) needs no network at all.
+ * The completion record of a downloaded snapshot, {@code .prefalign-snapshot.json} in the snapshot folder. It is
+ * written last and atomically, so its presence means every file it lists was downloaded and verified; a later run that
+ * finds it (and the files at their sizes) needs no network at all.
  *
  * @param source    the {@code hf://} URI as written in the manifest
  * @param commit    the commit sha every file was downloaded from

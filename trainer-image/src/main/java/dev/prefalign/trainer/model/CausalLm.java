@@ -1,6 +1,8 @@
 package dev.prefalign.trainer.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -86,13 +88,15 @@ public final class CausalLm implements AutoCloseable {
         int d = config.headDim();
         int kvHeads = config.numKvHeads();
         int groups = config.kvGroups();
-        // [N,T,Q*D] -> [N,Q,T,D]
-        NDArray q = Linear.linear(x, w.q(), w.qBias()).singletonOrThrow()
-                .reshape(n, t, config.numHeads(), d).transpose(0, 2, 1, 3);
-        NDArray k = Linear.linear(x, w.k(), w.kBias()).singletonOrThrow()
-                .reshape(n, t, kvHeads, d).transpose(0, 2, 1, 3);
-        NDArray v = Linear.linear(x, w.v(), w.vBias()).singletonOrThrow()
-                .reshape(n, t, kvHeads, d).transpose(0, 2, 1, 3);
+        // One fused projection for q, k and v (a wider matmul runs closer to the engine's peak than three narrow ones),
+        // then split: [N,T,(Q+2K)*D] -> q [N,Q,T,D], k and v [N,K,T,D].
+        long qWidth = (long) config.numHeads() * d;
+        long kvWidth = (long) kvHeads * d;
+        NDList qkv = Linear.linear(x, w.qkv(), w.qkvBias()).singletonOrThrow()
+                .split(new long[] {qWidth, qWidth + kvWidth}, 2);
+        NDArray q = qkv.get(0).reshape(n, t, config.numHeads(), d).transpose(0, 2, 1, 3);
+        NDArray k = qkv.get(1).reshape(n, t, kvHeads, d).transpose(0, 2, 1, 3);
+        NDArray v = qkv.get(2).reshape(n, t, kvHeads, d).transpose(0, 2, 1, 3);
         q = rope.apply(q);
         k = rope.apply(k);
         // Grouped-query attention by broadcasting: [N,K,G,T,D] x [N,K,1,D,T] -> [N,K,G,T,T]; no kv copies.
@@ -106,8 +110,10 @@ public final class CausalLm implements AutoCloseable {
     }
 
     private static NDArray mlp(NDArray x, LayerWeights w) {
-        NDArray gate = Linear.linear(x, w.gate()).singletonOrThrow();
-        NDArray up = Linear.linear(x, w.up()).singletonOrThrow();
+        // gate and up in one matmul, split in half: [N,T,2I] -> [N,T,I] twice
+        NDList gateUp = Linear.linear(x, w.gateUp()).singletonOrThrow().split(2, 2);
+        NDArray gate = gateUp.get(0);
+        NDArray up = gateUp.get(1);
         // SwiGLU: down(silu(gate) * up)
         NDArray act = gate.mul(Activation.sigmoid(gate)).mul(up);
         return Linear.linear(act, w.down()).singletonOrThrow();
@@ -155,6 +161,22 @@ public final class CausalLm implements AutoCloseable {
     /** The tensors of one decoder layer, looked up once. Biases are null where the architecture has none. */
     record LayerWeights(NDArray inputNorm, NDArray q, NDArray qBias, NDArray k, NDArray kBias, NDArray v,
             NDArray vBias, NDArray o, NDArray postAttentionNorm, NDArray gate, NDArray up, NDArray down) {
+
+        /**
+         * [q; k; v] stacked along the output axis. Built in every forward pass from the parameters themselves, so
+         * gradients flow back to them and the optimiser and checkpoints keep Hugging Face's separate tensors.
+         */
+        NDArray qkv() {
+            return NDArrays.concat(new NDList(q, k, v), 0);
+        }
+
+        NDArray qkvBias() {
+            return qBias == null ? null : NDArrays.concat(new NDList(qBias, kBias, vBias), 0);
+        }
+
+        NDArray gateUp() {
+            return NDArrays.concat(new NDList(gate, up), 0);
+        }
 
         static LayerWeights of(Map<String, NDArray> p, int i, boolean bias) {
             return new LayerWeights(

@@ -32,9 +32,10 @@ import java.util.stream.Stream;
 
 /**
  * A local stand-in for the Hugging Face Hub on 127.0.0.1: the revision API, the resolve endpoints with the Hub's
- * headers ({@code ETag}, {@code X-Linked-Etag}, {@code X-Linked-Size}, {@code X-Repo-Commit}), LFS files redirected to a
- * second server playing the CDN (another port, so another origin), Range requests, the Parquet conversion listing, and
- * switches for the failures a real download meets. Every request is recorded, with the bytes of bodies sent.
+ * headers ({@code ETag}, {@code X-Linked-Etag}, {@code X-Linked-Size}, {@code X-Repo-Commit}), LFS files redirected
+ * to a second server playing the CDN (another port, so another origin), Range requests, the Parquet conversion
+ * listing, and switches for the failures a real download meets. Every request is recorded, with the bytes of bodies
+ * sent.
  */
 public final class FakeHub implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -99,6 +100,7 @@ public final class FakeHub implements AutoCloseable {
     private volatile String corruptPath;
     private volatile String understatedSizePath;
     private volatile long bodyDelayMillis;
+    private volatile String etagOnGet;
 
     private record Failure(int status, long keepBytes, AtomicInteger remaining) {
     }
@@ -160,6 +162,11 @@ public final class FakeHub implements AutoCloseable {
     /** Metadata of files whose path contains {@code pathPart} announces one byte less than the body has. */
     public void understateSize(String pathPart) {
         understatedSizePath = pathPart;
+    }
+
+    /** GETs of plain files answer with this ETag, as if the file changed after its metadata was read. */
+    public void etagOnGet(String etag) {
+        etagOnGet = etag;
     }
 
     /** Each body waits this long before its first byte (to make downloads overlap). */
@@ -323,7 +330,8 @@ public final class FakeHub implements AutoCloseable {
             exchange.sendResponseHeaders(302, -1);
             return;
         }
-        headers.set("ETag", "\"" + gitBlobSha1(data) + "\"");
+        boolean get = exchange.getRequestMethod().equals("GET");
+        headers.set("ETag", "\"" + (get && etagOnGet != null ? etagOnGet : gitBlobSha1(data)) + "\"");
         serveBytes(exchange, data, announced, decodedPath(rawPath));
     }
 
@@ -340,7 +348,7 @@ public final class FakeHub implements AutoCloseable {
         serveBytes(exchange, data, data.length, "/cdn/" + (query == null ? sha256 : query.replace("file=", "")));
     }
 
-    /** Serves {@code data}, honouring a Range unless told not to, and applying the truncation and corruption switches. */
+    /** Serves {@code data}, honouring a Range unless told not to, with the truncation and corruption switches. */
     private void serveBytes(HttpExchange exchange, byte[] data, long announced, String key) throws IOException {
         boolean head = exchange.getRequestMethod().equals("HEAD");
         long start = 0;
