@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.prefalign.trainer.model.CausalLm;
 import java.util.Arrays;
@@ -43,7 +44,8 @@ public final class Generator {
                     ids[i] = seq[i];
                 }
                 NDArray hidden = model.hiddenStates(m.create(ids, new Shape(1, len)));
-                logits = model.logits(hidden.get(new NDIndex(":, -1"))).toFloatArray();
+                logits = model.logits(hidden.get(new NDIndex(":, -1"))).toType(DataType.FLOAT32, false)
+                        .toFloatArray();
             }
             int next = s.temperature() <= 0 ? argMax(logits) : sample(logits, s, random);
             seq[len++] = next;

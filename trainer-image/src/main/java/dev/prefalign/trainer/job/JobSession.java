@@ -55,6 +55,7 @@ public final class JobSession implements AutoCloseable {
             Path policyDir = policyOverride != null ? policyOverride : modelDir;
             this.tokenizer = loadTokenizer(modelDir);
             this.policy = load(policyDir, "spec.model.source");
+            policy.setComputeType(compute.compute());
             Path datasetPath = sources.resolveDataset(spec.getDataset(), "spec.dataset.source");
             Truncation truncation = new Truncation(spec.getTraining().getMaxPromptLength(),
                     spec.getTraining().getMaxLength());
@@ -66,6 +67,7 @@ public final class JobSession implements AutoCloseable {
                                 "spec.referenceModel.source")
                         : (policyOverride != null ? load(modelDir, "spec.model.source") : policy.frozenCopy());
                 reference.setTrainable(false);
+                reference.setComputeType(compute.compute());
                 if (spec.getDpo().isPrecomputeReferenceLogProbs()) {
                     int bs = spec.getTraining().getBatchSize();
                     trainReference = ReferencePrecompute.load(workDir.resolve("reference-logps/train.json"),

@@ -24,8 +24,7 @@ public record SequenceScores(NDArray sum, NDArray count, NDArray fullSum, NDArra
         long t = batch.width();
         NDArray hidden = model.hiddenStates(ids);
         // Only positions 0..T-2 predict a token; the last position's logits are never needed.
-        NDArray logits = model.logits(hidden.get(new NDIndex(":, :{}", t - 1)));
-        NDArray logProbs = logits.logSoftmax(-1);
+        NDArray logProbs = model.logProbabilities(hidden.get(new NDIndex(":, :{}", t - 1))); // float32
         NDArray targets = batch.targets(m).toDevice(m.getDevice(), false).expandDims(2);
         NDArray tokenLogps = logProbs.gather(targets, 2).squeeze(2); // [N, T-1]
         NDArray completion = batch.completionMask(m).toDevice(m.getDevice(), false);

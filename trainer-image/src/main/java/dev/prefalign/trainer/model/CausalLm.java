@@ -10,6 +10,8 @@ import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -30,6 +32,8 @@ public final class CausalLm implements AutoCloseable {
     private final Map<String, NDArray> parameters;
     private final List<LayerWeights> layers = new ArrayList<>();
     private final RotaryCache rotary;
+    /** The dtype activations and matmuls run in; parameters stay float32 (the master weights). */
+    private DataType compute = DataType.FLOAT32;
 
     /** Takes ownership of the manager that holds the parameters. */
     public CausalLm(ModelConfig config, NDManager manager, Map<String, NDArray> parameters) {
@@ -55,6 +59,26 @@ public final class CausalLm implements AutoCloseable {
         return parameters;
     }
 
+    /**
+     * Mixed precision: with FLOAT16, weights are cast on use (differentiably, so gradients land on the float32
+     * parameters), activations and matmuls run in float16, and RMSNorm statistics, attention softmax and the final
+     * log-softmax run in float32, as transformers does under autocast.
+     */
+    public void setComputeType(DataType type) {
+        if (type != DataType.FLOAT32 && type != DataType.FLOAT16) {
+            throw new IllegalArgumentException("compute type must be float32 or float16, got " + type);
+        }
+        this.compute = type;
+    }
+
+    public DataType computeType() {
+        return compute;
+    }
+
+    private NDArray c(NDArray weight) {
+        return weight == null ? null : Casts.to(weight, compute);
+    }
+
     public void setTrainable(boolean trainable) {
         parameters.values().forEach(p -> p.setRequiresGradient(trainable));
     }
@@ -62,8 +86,8 @@ public final class CausalLm implements AutoCloseable {
     /** Final hidden states [N, T, H] for right-padded token ids [N, T] (int64). */
     public NDArray hiddenStates(NDArray inputIds) {
         long t = inputIds.getShape().get(1);
-        NDArray x = Embedding.embedding(inputIds, param(TensorNames.EMBED), SparseFormat.DENSE).singletonOrThrow();
-        RotaryCache.Tables rope = rotary.tables((int) t);
+        NDArray x = Embedding.embedding(inputIds, c(param(TensorNames.EMBED)), SparseFormat.DENSE).singletonOrThrow();
+        RotaryCache.Tables rope = rotary.tables((int) t, compute);
         for (LayerWeights layer : layers) {
             x = x.add(attention(rmsNorm(x, layer.inputNorm()), layer, rope));
             x = x.add(mlp(rmsNorm(x, layer.postAttentionNorm()), layer));
@@ -71,10 +95,17 @@ public final class CausalLm implements AutoCloseable {
         return rmsNorm(x, param(TensorNames.FINAL_NORM));
     }
 
-    /** Logits [.., V] of hidden states [.., H]. */
+    /** Logits [.., V] of hidden states [.., H], in the compute dtype. */
     public NDArray logits(NDArray hidden) {
         NDArray head = config.tieWordEmbeddings() ? param(TensorNames.EMBED) : param(TensorNames.LM_HEAD);
-        return Linear.linear(hidden, head).singletonOrThrow();
+        return Linear.linear(hidden, c(head)).singletonOrThrow();
+    }
+
+    /** Log-probabilities [.., V], always float32: a float16 log-softmax over a large vocabulary loses too much. */
+    public NDArray logProbabilities(NDArray hidden) {
+        NDArray logits = logits(hidden);
+        return compute == DataType.FLOAT32 ? logits.logSoftmax(-1)
+                : JniUtils.logSoftmax((PtNDArray) logits, -1, DataType.FLOAT32);
     }
 
     public NDArray forward(NDArray inputIds) {
@@ -92,7 +123,7 @@ public final class CausalLm implements AutoCloseable {
         // then split: [N,T,(Q+2K)*D] -> q [N,Q,T,D], k and v [N,K,T,D].
         long qWidth = (long) config.numHeads() * d;
         long kvWidth = (long) kvHeads * d;
-        NDList qkv = Linear.linear(x, w.qkv(), w.qkvBias()).singletonOrThrow()
+        NDList qkv = Linear.linear(x, c(w.qkv()), c(w.qkvBias())).singletonOrThrow()
                 .split(new long[] {qWidth, qWidth + kvWidth}, 2);
         NDArray q = qkv.get(0).reshape(n, t, config.numHeads(), d).transpose(0, 2, 1, 3);
         NDArray k = qkv.get(1).reshape(n, t, kvHeads, d).transpose(0, 2, 1, 3);
@@ -104,24 +135,28 @@ public final class CausalLm implements AutoCloseable {
         NDArray k5 = k.reshape(n, kvHeads, 1, t, d).transpose(0, 1, 2, 4, 3);
         NDArray v5 = v.reshape(n, kvHeads, 1, t, d);
         NDArray scores = q5.matMul(k5).mul((float) (1.0 / Math.sqrt(d))).add(rope.causalMask());
-        NDArray out = scores.softmax(-1).matMul(v5); // [N,K,G,T,D]
+        NDArray probs = compute == DataType.FLOAT32 ? scores.softmax(-1)
+                : Casts.to(JniUtils.softmax((PtNDArray) scores, -1, DataType.FLOAT32), compute);
+        NDArray out = probs.matMul(v5); // [N,K,G,T,D]
         out = out.reshape(n, config.numHeads(), t, d).transpose(0, 2, 1, 3).reshape(n, t, (long) config.numHeads() * d);
-        return Linear.linear(out, w.o()).singletonOrThrow();
+        return Linear.linear(out, c(w.o())).singletonOrThrow();
     }
 
-    private static NDArray mlp(NDArray x, LayerWeights w) {
+    private NDArray mlp(NDArray x, LayerWeights w) {
         // gate and up in one matmul, split in half: [N,T,2I] -> [N,T,I] twice
-        NDList gateUp = Linear.linear(x, w.gateUp()).singletonOrThrow().split(2, 2);
+        NDList gateUp = Linear.linear(x, c(w.gateUp())).singletonOrThrow().split(2, 2);
         NDArray gate = gateUp.get(0);
         NDArray up = gateUp.get(1);
         // SwiGLU: down(silu(gate) * up)
         NDArray act = gate.mul(Activation.sigmoid(gate)).mul(up);
-        return Linear.linear(act, w.down()).singletonOrThrow();
+        return Linear.linear(act, c(w.down())).singletonOrThrow();
     }
 
     private NDArray rmsNorm(NDArray x, NDArray weight) {
-        NDArray rms = x.square().mean(new int[] {-1}, true).add((float) config.rmsNormEps()).sqrt();
-        return x.div(rms).mul(weight);
+        // Statistics in float32 whatever the compute dtype (squares of large activations overflow float16).
+        NDArray x32 = Casts.to(x, DataType.FLOAT32);
+        NDArray rms = x32.square().mean(new int[] {-1}, true).add((float) config.rmsNormEps()).sqrt();
+        return Casts.to(x32.div(rms), compute).mul(c(weight));
     }
 
     private NDArray param(String name) {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.HashMap;
 import java.util.Map;
@@ -16,7 +17,7 @@ final class RotaryCache {
     private final ModelConfig config;
     private final NDManager manager;
     private final float[] invFreq;
-    private final Map<Integer, Tables> byLength = new HashMap<>();
+    private final Map<String, Tables> byLength = new HashMap<>();
 
     RotaryCache(ModelConfig config, NDManager manager) {
         this.config = config;
@@ -31,10 +32,15 @@ final class RotaryCache {
     }
 
     synchronized Tables tables(int length) {
-        return byLength.computeIfAbsent(length, this::build);
+        return tables(length, DataType.FLOAT32);
     }
 
-    private Tables build(int t) {
+    /** Tables in the compute dtype, so that float16 activations are not promoted back to float32. */
+    synchronized Tables tables(int length, DataType type) {
+        return byLength.computeIfAbsent(length + "/" + type, k -> build(length, type));
+    }
+
+    private Tables build(int t, DataType type) {
         int d = config.headDim();
         float[] cos = new float[t * d];
         float[] sin = new float[t * d];
@@ -55,9 +61,9 @@ final class RotaryCache {
                 mask[row * t + col] = Float.NEGATIVE_INFINITY;
             }
         }
-        NDArray cosArr = manager.create(cos, new Shape(t, d));
-        NDArray sinArr = manager.create(sin, new Shape(t, d));
-        NDArray maskArr = manager.create(mask, new Shape(t, t));
+        NDArray cosArr = manager.create(cos, new Shape(t, d)).toType(type, false);
+        NDArray sinArr = manager.create(sin, new Shape(t, d)).toType(type, false);
+        NDArray maskArr = manager.create(mask, new Shape(t, t)).toType(type, false);
         // Built lazily, possibly inside a step's NDScope: the tables outlive the step.
         NDScope.unregister(cosArr, sinArr, maskArr);
         return new Tables(cosArr, sinArr, maskArr, d);

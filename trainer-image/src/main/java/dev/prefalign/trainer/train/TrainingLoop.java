@@ -3,12 +3,14 @@ package dev.prefalign.trainer.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import dev.prefalign.trainer.loss.LossResult;
 import dev.prefalign.trainer.model.CausalLm;
 import dev.prefalign.trainer.model.TensorNames;
 import dev.prefalign.trainer.optim.AdamW;
 import dev.prefalign.trainer.optim.GradientClipping;
+import dev.prefalign.trainer.optim.LossScaler;
 import dev.prefalign.trainer.optim.LrSchedule;
 import dev.prefalign.trainer.runtime.Gradients;
 import java.io.IOException;
@@ -110,6 +112,8 @@ public final class TrainingLoop {
                 LrSchedule.warmupSteps(settings.warmupRatio(), plan.totalSteps()));
         policy.setTrainable(true);
         MetricsAverager window = new MetricsAverager(from.pendingWindow());
+        LossScaler scaler = new LossScaler(policy.computeType() == DataType.FLOAT16, from.lossScale());
+        scaler.restoreCleanSteps(from.lossScaleCleanSteps());
         Map<String, Double> lastTrain = from.lastTrainMetrics();
         Map<String, Double> lastEval = from.lastEvalMetrics();
         long tokens = from.tokens();
@@ -128,7 +132,7 @@ public final class TrainingLoop {
                     cachedEpoch = epoch;
                 }
                 double lr = settings.learningRate() * schedule.factor(step);
-                StepResult r = step(epochOrder, plan.microBatchesOf(step), lr, adam);
+                StepResult r = step(epochOrder, plan.microBatchesOf(step), lr, adam, scaler);
                 step++;
                 tokens += r.tokens();
                 sessionTokens += r.tokens();
@@ -159,7 +163,9 @@ public final class TrainingLoop {
                 if (stop || step == plan.totalSteps() || checkpointEvery > 0 && step % checkpointEvery == 0) {
                     listener.checkpointing();
                     checkpointer.save(new LoopState(step, adam.stepCount(), window.snapshot(), tokens, skipped,
-                            from.elapsedSeconds() + (System.nanoTime() - started) / 1e9, lastTrain, lastEval), adam);
+                            from.elapsedSeconds() + (System.nanoTime() - started) / 1e9, lastTrain, lastEval,
+                            scaler.scale() == 1.0 && policy.computeType() == DataType.FLOAT32 ? 0 : scaler.scale(),
+                            scaler.cleanSteps()), adam);
                 }
                 if (stop && step < plan.totalSteps()) {
                     interrupted = true;
@@ -184,31 +190,38 @@ public final class TrainingLoop {
     private record StepResult(Map<String, Double> metrics, double gradNorm, long tokens, boolean applied) {
     }
 
-    private StepResult step(int[] epochOrder, int[] microBatches, double lr, AdamW adam) {
+    private StepResult step(int[] epochOrder, int[] microBatches, double lr, AdamW adam, LossScaler scaler) {
         MetricsAverager stepMetrics = new MetricsAverager();
         long tokens = 0;
+        // float16: the loss is scaled up so that small gradients survive float16's range in the backward pass
+        float lossFactor = (float) (scaler.scale() / microBatches.length);
         try (NDScope scope = new NDScope()) {
             try (GradientCollector collector = policy.manager().getEngine().newGradientCollector()) {
                 for (int k : microBatches) {
                     int[] idx = DataOrder.microBatch(epochOrder, k, settings.batchSize());
                     try (NDScope microScope = new NDScope()) {
                         LossResult r = train.loss(idx);
-                        collector.backward(r.loss().div(microBatches.length));
+                        collector.backward(r.loss().mul(lossFactor));
                         stepMetrics.add(r.metrics());
                         tokens += train.tokens(idx);
                     }
                 }
             }
             Map<String, NDArray> grads = Gradients.of(policy.parameters());
+            if (scaler.scale() != 1.0) {
+                grads.values().forEach(g -> g.muli((float) (1.0 / scaler.scale())));
+            }
             double norm = GradientClipping.clip(grads.values(), settings.maxGradNorm());
-            boolean finite = Double.isFinite(norm);
-            if (finite) {
+            boolean apply = scaler.update(Double.isFinite(norm));
+            if (apply) {
                 adam.step(policy.parameters(), grads, lr);
-            } else {
+            } else if (policy.computeType() == DataType.FLOAT32) {
                 LOG.warning("gradient norm is " + norm + "; skipping this optimiser step");
+            } else {
+                LOG.fine("float16 overflow; skipping this step, loss scale now " + scaler.scale());
             }
             Gradients.zero(policy.parameters().values());
-            return new StepResult(stepMetrics.drain(), norm, tokens, finite);
+            return new StepResult(stepMetrics.drain(), norm, tokens, apply);
         }
     }
 }

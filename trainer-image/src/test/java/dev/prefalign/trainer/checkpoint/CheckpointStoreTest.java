@@ -54,7 +54,7 @@ class CheckpointStoreTest {
 
     private static LoopState state(long step) {
         return new LoopState(step, step, Map.of("loss", new double[] {1.5, 2}), 100 * step, 0, step, Map.of("loss",
-                0.7), Map.of());
+                0.7), Map.of(), 0, 0);
     }
 
     @Test
