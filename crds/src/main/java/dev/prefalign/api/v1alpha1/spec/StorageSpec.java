@@ -5,10 +5,15 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import java.util.Objects;
 
 /** The job's volume, mounted at /workspace: download cache, checkpoints and the final model. */
+// Also checked by SpecValidator, for local runs and as the operator's backstop.
+@ValidationRule(value = "self.existingClaim == '' || self.storageClassName == ''", fieldPath = ".storageClassName",
+        message = "storageClassName applies only to a claim the operator creates, but existingClaim is set; remove "
+                + "one of them")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class StorageSpec {
 

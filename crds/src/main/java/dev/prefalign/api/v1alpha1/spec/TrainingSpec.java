@@ -5,9 +5,13 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.Objects;
 
 /** Optimiser, schedule, batching and logging. A "step" is one optimiser step (after gradient accumulation). */
+// Also checked by SpecValidator (the same rule), for local runs and as the operator's backstop.
+@ValidationRule(value = "self.maxPromptLength < self.maxLength", fieldPath = ".maxPromptLength",
+        message = "maxPromptLength must be less than maxLength to leave room for the completion")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class TrainingSpec {
 

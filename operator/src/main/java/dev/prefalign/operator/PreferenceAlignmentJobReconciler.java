@@ -1,0 +1,138 @@
+package dev.prefalign.operator;
+
+import dev.prefalign.api.v1alpha1.PreferenceAlignmentJob;
+import dev.prefalign.api.v1alpha1.status.Phase;
+import dev.prefalign.api.v1alpha1.status.PreferenceAlignmentJobStatus;
+import dev.prefalign.api.v1alpha1.validation.SpecValidator;
+import dev.prefalign.operator.dependent.ChildResources;
+import dev.prefalign.operator.dependent.JobConfigMapDependent;
+import dev.prefalign.operator.dependent.OwnClaimWanted;
+import dev.prefalign.operator.dependent.SpecIsValid;
+import dev.prefalign.operator.dependent.TrainerJobDependent;
+import dev.prefalign.operator.dependent.TrainerJobWanted;
+import dev.prefalign.operator.dependent.WorkspaceClaimDependent;
+import dev.prefalign.operator.status.Observation;
+import dev.prefalign.operator.status.StatusCalculator;
+import dev.prefalign.operator.status.StatusEvents;
+import dev.prefalign.operator.status.TrainerJson.TrainerReport;
+import dev.prefalign.operator.status.TrainerPods;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.quarkiverse.operatorsdk.annotations.RBACRule;
+import io.quarkiverse.operatorsdk.runtime.api.ConfigurableReconciler;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/**
+ * Runs a PreferenceAlignmentJob: the workflow creates its claim, ConfigMap and trainer Job (nothing while the spec is
+ * invalid), then {@link #reconcile} derives the status from the Job, its Pods and the trainer's own report.
+ */
+@ControllerConfiguration(name = PreferenceAlignmentJobReconciler.NAME)
+@Workflow(dependents = {
+    @Dependent(name = "workspace", type = WorkspaceClaimDependent.class, reconcilePrecondition = OwnClaimWanted.class),
+    @Dependent(name = "config", type = JobConfigMapDependent.class, reconcilePrecondition = SpecIsValid.class),
+    @Dependent(name = "trainer", type = TrainerJobDependent.class, dependsOn = "config",
+            reconcilePrecondition = TrainerJobWanted.class)
+})
+@RBACRule(apiGroups = "", resources = "pods", verbs = {"get", "list", "watch"})
+@RBACRule(apiGroups = "", resources = "events", verbs = {"create"})
+public class PreferenceAlignmentJobReconciler implements ConfigurableReconciler<PreferenceAlignmentJob> {
+
+    public static final String NAME = "preferencealignmentjob";
+    static final String PODS = "trainer-pods";
+
+    private final OperatorConfig config;
+    private final TrainerStatusClient trainerStatus;
+    private final EventRecorder events;
+
+    public PreferenceAlignmentJobReconciler(OperatorConfig config, TrainerStatusClient trainerStatus,
+            EventRecorder events) {
+        this.config = config;
+        this.trainerStatus = trainerStatus;
+        this.events = events;
+    }
+
+    @Override
+    public void updateConfigurationFrom(ControllerConfigurationOverrider<PreferenceAlignmentJob> overrider) {
+        config.watchedNamespaces().filter(n -> !n.isEmpty()).ifPresent(overrider::settingNamespaces);
+    }
+
+    /** The trainer Pods are watched too (by their job label): their states and termination messages feed the status. */
+    @Override
+    public List<EventSource<?, PreferenceAlignmentJob>> prepareEventSources(
+            EventSourceContext<PreferenceAlignmentJob> context) {
+        InformerEventSourceConfiguration<Pod> pods = InformerEventSourceConfiguration
+                .from(Pod.class, PreferenceAlignmentJob.class)
+                .withName(PODS)
+                .withLabelSelector(ChildResources.MANAGED_SELECTOR)
+                .withSecondaryToPrimaryMapper(pod -> {
+                    String owner = pod.getMetadata().getLabels().get(ChildResources.JOB_LABEL);
+                    return owner == null ? Set.of() : Set.of(new ResourceID(owner, pod.getMetadata().getNamespace()));
+                })
+                .build();
+        return List.of(new InformerEventSource<>(pods, context));
+    }
+
+    @Override
+    public UpdateControl<PreferenceAlignmentJob> reconcile(PreferenceAlignmentJob resource,
+            Context<PreferenceAlignmentJob> context) {
+        Optional<Job> job = context.getSecondaryResource(Job.class);
+        List<Pod> pods = job.isEmpty() ? List.of() : context.getSecondaryResources(Pod.class).stream()
+                .filter(p -> ownedBy(p, job.get())).toList();
+        Optional<TrainerReport> report = TrainerPods.active(pods)
+                .filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()))
+                .flatMap(trainerStatus::read);
+        Instant now = Instant.now();
+        UnaryOperator<PreferenceAlignmentJob> withStatus = current -> withStatus(current, StatusCalculator.compute(
+                new Observation(current, SpecValidator.validate(current.getSpec()), job, pods, report, now)));
+
+        PreferenceAlignmentJobStatus status = withStatus.apply(resource).getStatus();
+        if (!status.equals(resource.getStatus())) {
+            StatusEvents.between(resource.getStatus(), status).ifPresent(note -> events.record(resource, note));
+            // The whole status is replaced under optimistic locking and cached for the next reconcile: a patch
+            // computed against a stale cached copy could duplicate list entries. On a conflict the status is
+            // derived again from the fresh resource.
+            PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(resource, context, withStatus);
+        }
+        UpdateControl<PreferenceAlignmentJob> control = UpdateControl.noUpdate();
+        // A trainer's progress arrives by polling, not by events: come back while it runs.
+        if (status.getPhase() == Phase.Running || status.getPhase() == Phase.Initializing) {
+            control.rescheduleAfter(config.statusPollInterval());
+        }
+        return control;
+    }
+
+    /** Pods of an earlier Job of the same name (deleted, then recreated) are not this Job's. */
+    private static boolean ownedBy(Pod pod, Job job) {
+        List<OwnerReference> owners = pod.getMetadata().getOwnerReferences();
+        return owners == null || owners.isEmpty()
+                || owners.stream().anyMatch(o -> o.getUid() != null && o.getUid().equals(job.getMetadata().getUid()));
+    }
+
+    /** A copy with the new status: the cached resource is never modified. */
+    private static PreferenceAlignmentJob withStatus(PreferenceAlignmentJob resource,
+            PreferenceAlignmentJobStatus status) {
+        PreferenceAlignmentJob copy = new PreferenceAlignmentJob();
+        copy.setMetadata(new ObjectMetaBuilder(resource.getMetadata()).build());
+        copy.setSpec(resource.getSpec());
+        copy.setStatus(status);
+        return copy;
+    }
+}

@@ -1,0 +1,25 @@
+package dev.prefalign.operator.dependent;
+
+import dev.prefalign.api.v1alpha1.PreferenceAlignmentJob;
+import dev.prefalign.api.v1alpha1.status.Phase;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
+
+/**
+ * The trainer Job is (re)created for a valid spec until the job has ended. Once the status records Succeeded or
+ * Failed, a Job deleted later (ttlSecondsAfterFinished, by hand) is not run again.
+ */
+public class TrainerJobWanted implements Condition<Object, PreferenceAlignmentJob> {
+
+    @Override
+    public boolean isMet(DependentResource<Object, PreferenceAlignmentJob> dependent, PreferenceAlignmentJob job,
+            Context<PreferenceAlignmentJob> context) {
+        return holds(job);
+    }
+
+    static boolean holds(PreferenceAlignmentJob job) {
+        Phase phase = job.getStatus() == null ? null : job.getStatus().getPhase();
+        return SpecIsValid.holds(job) && (phase == null || !phase.isTerminal());
+    }
+}
