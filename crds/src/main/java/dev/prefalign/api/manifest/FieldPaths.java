@@ -6,26 +6,26 @@ import java.util.regex.Pattern;
  * Field paths as users read them: {@code spec.training.learningRate}, {@code spec.resources.tolerations[0].key},
  * {@code spec.resources.nodeSelector["kubernetes.io/arch"]}. One helper, so locations and messages agree.
  */
-final class FieldPaths {
+public final class FieldPaths {
 
     private static final Pattern PLAIN_KEY = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$-]*");
 
     private FieldPaths() {
     }
 
-    static String child(String parent, String key) {
+    public static String child(String parent, String key) {
         if (PLAIN_KEY.matcher(key).matches()) {
             return parent.isEmpty() ? key : parent + "." + key;
         }
         return parent + "[\"" + key.replace("\\", "\\\\").replace("\"", "\\\"") + "\"]";
     }
 
-    static String element(String parent, int index) {
+    public static String element(String parent, int index) {
         return parent + "[" + index + "]";
     }
 
     /** The enclosing field's path; empty for a top-level field. */
-    static String parent(String path) {
+    public static String parent(String path) {
         if (path.endsWith("\"]")) {
             return path.substring(0, path.lastIndexOf("[\""));
         }

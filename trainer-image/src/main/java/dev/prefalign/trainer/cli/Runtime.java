@@ -17,6 +17,8 @@ final class Runtime {
         // DJL probes CUDA on every start and warns on machines without a GPU driver: noise, not news.
         setIfAbsent("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
         setIfAbsent("java.util.logging.SimpleFormatter.format", "%4$s %3$s: %5$s%6$s%n");
+        // Report charts are drawn without a display (a pod, a CI runner, ssh).
+        setIfAbsent("java.awt.headless", "true");
     }
 
     private static void setIfAbsent(String key, String value) {

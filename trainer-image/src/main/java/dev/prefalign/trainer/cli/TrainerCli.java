@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 @Command(name = "prefalign-trainer", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "DPO, ORPO and SFT of Hugging Face causal language models from a PreferenceAlignmentJob manifest.",
         subcommands = {FetchCommand.class, RunCommand.class, EvaluateCommand.class, GenerateCommand.class,
-                DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                DemoCommand.class, BenchCommand.class, CompareCommand.class, ReportCommand.class,
+                CommandLine.HelpCommand.class})
 public final class TrainerCli {
 
     public static void main(String[] args) {

@@ -2,6 +2,8 @@ package dev.prefalign.trainer.demo;
 
 import ai.djl.ndarray.NDManager;
 import dev.prefalign.api.v1alpha1.PreferenceAlignmentJob;
+import dev.prefalign.trainer.evaluation.EvalPrompt;
+import dev.prefalign.trainer.evaluation.Generation;
 import dev.prefalign.trainer.generate.Generator;
 import dev.prefalign.trainer.job.JobException;
 import dev.prefalign.trainer.job.JobRunner;
@@ -19,8 +21,13 @@ import java.util.List;
 /**
  * Method-independent measures of a model on the held-out prompts: how often the policy gives the polite reply a higher
  * log-probability than the rude one, the mean log-probability margin, and how often its greedy reply is polite.
+ *
+ * @param samples the first replies, for the printed table
+ * @param pairs   the held-out pairs scored
+ * @param replies every greedy reply, in request order (for the report's win rates)
  */
-public record DemoMeasurement(double preferenceAccuracy, double logpMargin, double politeRate, List<String> samples) {
+public record DemoMeasurement(double preferenceAccuracy, double logpMargin, double politeRate, List<String> samples,
+        int pairs, List<Generation> replies) {
 
     static final int MAX_NEW_TOKENS = 20;
 
@@ -35,12 +42,14 @@ public record DemoMeasurement(double preferenceAccuracy, double logpMargin, doub
             margin += d;
         }
         int n = eval.examples().size();
-        return greedy(model, wins / (double) n, margin / n);
+        return greedy(model, wins / (double) n, margin / n, n);
     }
 
-    private static DemoMeasurement greedy(Path modelDir, double accuracy, double margin) throws IOException {
+    private static DemoMeasurement greedy(Path modelDir, double accuracy, double margin, int pairs)
+            throws IOException {
         List<PolitenessTask.Request> requests = PolitenessTask.requests(PolitenessTask.HELD_OUT_TASKS);
         List<String> samples = new ArrayList<>();
+        List<Generation> replies = new ArrayList<>();
         int polite = 0;
         try (NDManager manager = NDManager.newBaseManager("PyTorch");
                 TextTokenizer tokenizer = TextTokenizer.load(modelDir);
@@ -53,11 +62,12 @@ public record DemoMeasurement(double preferenceAccuracy, double logpMargin, doub
                         Generator.Settings.greedy(MAX_NEW_TOKENS));
                 String reply = tokenizer.decode(ids, true);
                 polite += PolitenessTask.isPolite(reply) ? 1 : 0;
+                replies.add(Generation.of(EvalPrompt.of(r.text()), reply));
                 if (samples.size() < 2) {
                     samples.add(r.text() + " -> " + reply);
                 }
             }
         }
-        return new DemoMeasurement(accuracy, margin, polite / (double) requests.size(), samples);
+        return new DemoMeasurement(accuracy, margin, polite / (double) requests.size(), samples, pairs, replies);
     }
 }

@@ -6,11 +6,13 @@ import dev.prefalign.trainer.job.JobException;
 import dev.prefalign.trainer.job.JobRunner;
 import dev.prefalign.trainer.job.RunSummary;
 import dev.prefalign.trainer.job.SourceLocations;
+import dev.prefalign.trainer.report.RunOutcome;
 import dev.prefalign.trainer.runtime.PeakMemory;
 import dev.prefalign.trainer.train.ProgressReporter;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,11 +54,13 @@ public final class DemoRunner {
                 root.resolve("runs/before"), sftModel);
 
         List<MethodResult> results = new ArrayList<>();
+        List<RunOutcome> outcomes = new ArrayList<>();
         int stage = 2;
         for (String manifest : List.of(DemoManifests.DPO, DemoManifests.ORPO)) {
             PreferenceAlignmentJob job = job(manifests.resolve(manifest));
             out.println(stage++ + "/3 " + job.getSpec().getMethod() + " from the SFT model ...");
             PeakMemory.reset();
+            Instant startedAt = Instant.now();
             long t0 = System.nanoTime();
             RunSummary summary = runJob(manifests.resolve(manifest));
             double seconds = (System.nanoTime() - t0) / 1e9;
@@ -65,9 +69,13 @@ public final class DemoRunner {
             DemoMeasurement after = DemoMeasurement.of(job, sources(manifests), root.resolve("runs/after"), trained);
             results.add(new MethodResult(job.getSpec().getMethod().name(), before, after, summary.evalMetrics(),
                     seconds, peak));
+            outcomes.add(DemoReport.outcome(outcomes.size() + 1, job, summary, root.resolve("runs")
+                    .resolve(job.getMetadata().getName()), seconds, peak, startedAt, after, sources(manifests)));
         }
         out.println();
         out.print(DemoTable.render(results, before));
+        Path report = DemoReport.write(root, before, sftModel, outcomes);
+        out.println("\nReport with charts: " + report);
         out.printf("%nTotal demo time %.1f s. Manifests in %s; rerun a stage with: run -f %s%n",
                 (System.nanoTime() - started) / 1e9, manifests, manifests.resolve(DemoManifests.DPO));
         return results;

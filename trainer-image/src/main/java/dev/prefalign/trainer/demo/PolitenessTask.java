@@ -26,7 +26,8 @@ public final class PolitenessTask {
     static final List<String> RUDE = List.of("no . {task} yourself .", "why should i help you {task} ? go away .",
             "not my problem . figure out how to {task} on your own .");
     private static final Set<String> POLITE_MARKERS = Set.of("happy", "sure", "certainly", "glad", "course");
-    private static final Set<String> RUDE_MARKERS = Set.of("no", "yourself", "away", "problem", "own", "why");
+    // Not "away": the polite "right away" has it too; "go away" is caught by the "why" of its template.
+    private static final Set<String> RUDE_MARKERS = Set.of("no", "yourself", "problem", "own", "why");
 
     private PolitenessTask() {
     }

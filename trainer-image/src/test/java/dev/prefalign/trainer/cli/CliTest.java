@@ -37,7 +37,9 @@ class CliTest {
                 Arguments.of("generate", List.of("--model", "--prompt", "--raw", "--max-new-tokens", "--temperature",
                         "--top-p", "--seed")),
                 Arguments.of("demo", List.of("--work-dir")),
-                Arguments.of("bench", List.of("--json", "--steps", "--warmup", "--method")));
+                Arguments.of("bench", List.of("--json", "--steps", "--warmup", "--method")),
+                Arguments.of("compare", List.of("--file", "--work-dir", "--dry-run")),
+                Arguments.of("report", List.of("--file", "--work-dir", "--output")));
     }
 
     @ParameterizedTest(name = "{0} --help")

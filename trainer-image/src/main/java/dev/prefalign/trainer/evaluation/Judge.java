@@ -1,0 +1,20 @@
+package dev.prefalign.trainer.evaluation;
+
+/**
+ * Decides which of two replies to the same prompt is better. Win rates of one model's greedy replies over another's are
+ * counted with a judge (ties count half).
+ *
+ * <p>Every {@link ReplyRule} is a judge already ({@link RuleJudge}). A judge that needs more than a rule (a reward
+ * model, a comparison of the two replies) implements this interface with a public no-argument constructor, is listed
+ * in {@code META-INF/services/dev.prefalign.trainer.evaluation.Judge}, and goes on the trainer's class path.
+ */
+public interface Judge {
+
+    /** The name experiments use in {@code spec.evaluation.judge}. */
+    String name();
+
+    /** One sentence for the report: what the judge prefers. */
+    String description();
+
+    Verdict compare(EvalPrompt prompt, String first, String second);
+}
