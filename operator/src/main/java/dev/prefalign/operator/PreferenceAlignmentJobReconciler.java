@@ -11,6 +11,7 @@ import dev.prefalign.operator.dependent.SpecIsValid;
 import dev.prefalign.operator.dependent.TrainerJobDependent;
 import dev.prefalign.operator.dependent.TrainerJobWanted;
 import dev.prefalign.operator.dependent.WorkspaceClaimDependent;
+import dev.prefalign.operator.metrics.OperatorMetrics;
 import dev.prefalign.operator.status.Observation;
 import dev.prefalign.operator.status.StatusCalculator;
 import dev.prefalign.operator.status.StatusEvents;
@@ -34,6 +35,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
 import io.quarkiverse.operatorsdk.runtime.api.ConfigurableReconciler;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -61,12 +63,14 @@ public class PreferenceAlignmentJobReconciler implements ConfigurableReconciler<
     private final OperatorConfig config;
     private final TrainerStatusClient trainerStatus;
     private final EventRecorder events;
+    private final OperatorMetrics metrics;
 
     public PreferenceAlignmentJobReconciler(OperatorConfig config, TrainerStatusClient trainerStatus,
-            EventRecorder events) {
+            EventRecorder events, OperatorMetrics metrics) {
         this.config = config;
         this.trainerStatus = trainerStatus;
         this.events = events;
+        this.metrics = metrics;
     }
 
     @Override
@@ -93,6 +97,7 @@ public class PreferenceAlignmentJobReconciler implements ConfigurableReconciler<
     @Override
     public UpdateControl<PreferenceAlignmentJob> reconcile(PreferenceAlignmentJob resource,
             Context<PreferenceAlignmentJob> context) {
+        metrics.watch(context);
         Optional<Job> job = context.getSecondaryResource(Job.class);
         List<Pod> pods = job.isEmpty() ? List.of() : context.getSecondaryResources(Pod.class).stream()
                 .filter(p -> ownedBy(p, job.get())).toList();
@@ -105,6 +110,7 @@ public class PreferenceAlignmentJobReconciler implements ConfigurableReconciler<
 
         PreferenceAlignmentJobStatus status = withStatus.apply(resource).getStatus();
         if (!status.equals(resource.getStatus())) {
+            metrics.observe(resource, resource.getStatus(), status, now);
             StatusEvents.between(resource.getStatus(), status).ifPresent(note -> events.record(resource, note));
             // The whole status is replaced under optimistic locking and cached for the next reconcile: a patch
             // computed against a stale cached copy could duplicate list entries. On a conflict the status is
@@ -112,6 +118,15 @@ public class PreferenceAlignmentJobReconciler implements ConfigurableReconciler<
             PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(resource, context, withStatus);
         }
         UpdateControl<PreferenceAlignmentJob> control = UpdateControl.noUpdate();
+        Optional<Duration> untilExpiry = FinishedJobExpiry.remaining(resource.getSpec(), status, now);
+        if (untilExpiry.isPresent()) {
+            if (untilExpiry.get().isZero()) {
+                FinishedJobExpiry.delete(resource, status, context.getClient());
+            } else {
+                control.rescheduleAfter(untilExpiry.get());
+            }
+            return control;
+        }
         // A trainer's progress arrives by polling, not by events: come back while it runs.
         if (status.getPhase() == Phase.Running || status.getPhase() == Phase.Initializing) {
             control.rescheduleAfter(config.statusPollInterval());

@@ -1,5 +1,6 @@
 package dev.prefalign.operator;
 
+import dev.prefalign.operator.metrics.OperatorMetrics;
 import dev.prefalign.operator.status.TrainerJson;
 import dev.prefalign.operator.status.TrainerJson.TrainerReport;
 import dev.prefalign.operator.status.TrainerPods;
@@ -22,6 +23,11 @@ public class TrainerStatusClient {
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final OperatorMetrics metrics;
+
+    public TrainerStatusClient(OperatorMetrics metrics) {
+        this.metrics = metrics;
+    }
 
     public Optional<TrainerReport> read(Pod pod) {
         String ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
@@ -35,11 +41,17 @@ public class TrainerStatusClient {
                     .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 LOG.debugf("%s answered %d", uri, response.statusCode());
+                metrics.statusObservationFailed();
                 return Optional.empty();
             }
-            return TrainerJson.report(response.body());
+            Optional<TrainerReport> report = TrainerJson.report(response.body());
+            if (report.isEmpty()) {
+                metrics.statusObservationFailed();
+            }
+            return report;
         } catch (IOException e) {
             LOG.debugf("cannot read %s: %s", uri, e);
+            metrics.statusObservationFailed();
             return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
