@@ -1,6 +1,5 @@
 package dev.prefalign.trainer.loss;
 
-import ai.djl.ndarray.NDArray;
 
 /**
  * Log-probabilities of the chosen and rejected completions of B pairs ([B] each), split from one concatenated batch.
@@ -18,19 +17,10 @@ public record PairScores(SequenceScores chosen, SequenceScores rejected) {
     }
 
     public double[] chosenLogps() {
-        return toDoubles(chosen.sum());
+        return PairMath.doubles(chosen.sum());
     }
 
     public double[] rejectedLogps() {
-        return toDoubles(rejected.sum());
-    }
-
-    static double[] toDoubles(NDArray a) {
-        float[] f = a.toFloatArray();
-        double[] d = new double[f.length];
-        for (int i = 0; i < f.length; i++) {
-            d[i] = f[i];
-        }
-        return d;
+        return PairMath.doubles(rejected.sum());
     }
 }
