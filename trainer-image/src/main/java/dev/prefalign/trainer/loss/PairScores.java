@@ -1,9 +1,8 @@
 package dev.prefalign.trainer.loss;
 
-
 /**
  * Log-probabilities of the chosen and rejected completions of B pairs ([B] each), split from one concatenated batch.
- * {@code chosenFull} carries ORPO's NLL inputs (all chosen tokens, prompt included).
+ * The chosen side also carries ORPO's NLL inputs (all chosen tokens, prompt included).
  */
 public record PairScores(SequenceScores chosen, SequenceScores rejected) {
 
