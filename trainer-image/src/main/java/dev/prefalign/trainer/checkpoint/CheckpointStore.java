@@ -1,6 +1,7 @@
 package dev.prefalign.trainer.checkpoint;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.pytorch.engine.PtNDArray;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.prefalign.trainer.model.CausalLm;
 import dev.prefalign.trainer.optim.AdamW;
@@ -11,7 +12,6 @@ import dev.prefalign.trainer.safetensors.TensorData;
 import dev.prefalign.trainer.train.Checkpointer;
 import dev.prefalign.trainer.train.LoopState;
 import java.io.IOException;
-import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -182,7 +182,7 @@ public final class CheckpointStore implements Checkpointer {
                         throw new IOException(dir + ": checkpoint has no tensor " + e.getKey()
                                 + " (was it written for another model?)");
                     }
-                    e.getValue().set(FloatBuffer.wrap(weights.readFloats(e.getKey())));
+                    overwrite(e.getValue(), weights.readFloats(e.getKey()));
                     if (moments.contains(FIRST_MOMENT + e.getKey())) {
                         first.put(e.getKey(), moments.readFloats(FIRST_MOMENT + e.getKey()));
                         second.put(e.getKey(), moments.readFloats(SECOND_MOMENT + e.getKey()));
@@ -191,6 +191,17 @@ public final class CheckpointStore implements Checkpointer {
             }
             if (!first.isEmpty()) {
                 optimizer.restore(state.optimizerSteps(), first, second, policy.parameters());
+            }
+        }
+
+        /**
+         * Replaces a parameter's values in place (the model holds the array object itself). {@code NDArray.set} is
+         * not used: on CPU it copies into storage that may live in a Java direct buffer, which the array stops
+         * referencing, so the garbage collector can free memory the tensor still uses. A clone owns its memory.
+         */
+        private static void overwrite(NDArray parameter, float[] values) {
+            try (NDArray loaded = parameter.getManager().create(values, parameter.getShape())) {
+                ((PtNDArray) parameter).intern(loaded.duplicate());
             }
         }
     }
