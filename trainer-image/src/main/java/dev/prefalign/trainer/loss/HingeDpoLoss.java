@@ -1,6 +1,7 @@
 package dev.prefalign.trainer.loss;
 
 import ai.djl.ndarray.NDArray;
+import dev.prefalign.trainer.model.Scalars;
 
 /** The hinge form of DPO, relu(1 - beta h), as in SLiC (Zhao et al. 2023, arXiv:2305.10425) and TRL. */
 public final class HingeDpoLoss extends DpoLoss {
@@ -10,6 +11,6 @@ public final class HingeDpoLoss extends DpoLoss {
 
     @Override
     protected NDArray pairLoss(NDArray h) {
-        return h.mul(-beta).add(1f).maximum(0.0);
+        return Scalars.maximum(Scalars.add(Scalars.mul(h, -beta), 1), 0);
     }
 }

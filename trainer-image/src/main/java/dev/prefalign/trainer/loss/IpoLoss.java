@@ -1,6 +1,7 @@
 package dev.prefalign.trainer.loss;
 
 import ai.djl.ndarray.NDArray;
+import dev.prefalign.trainer.model.Scalars;
 
 /**
  * Identity Preference Optimisation (Azar et al. 2023, arXiv:2310.12036, eq. 17): (h - 1/(2 beta))^2 with h built from
@@ -18,6 +19,6 @@ public final class IpoLoss extends DpoLoss {
 
     @Override
     protected NDArray pairLoss(NDArray h) {
-        return h.sub((float) (1 / (2 * beta))).square();
+        return Scalars.sub(h, (float) (1 / (2 * beta))).square();
     }
 }

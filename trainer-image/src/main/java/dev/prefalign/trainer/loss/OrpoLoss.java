@@ -1,6 +1,7 @@
 package dev.prefalign.trainer.loss;
 
 import ai.djl.ndarray.NDArray;
+import dev.prefalign.trainer.model.Scalars;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -33,7 +34,7 @@ public final class OrpoLoss implements AlignmentLoss {
         NDArray logOdds = lw.sub(ll).sub(PairMath.log1mexp(lw).sub(PairMath.log1mexp(ll)));
         NDArray ratioTerm = PairMath.logSigmoid(logOdds); // [B]
         NDArray nll = chosen.fullSum().sum().neg().div(chosen.fullCount().sum());
-        NDArray loss = nll.sub(ratioTerm.mean().mul((float) lambda));
+        NDArray loss = nll.sub(Scalars.mul(ratioTerm.mean(), lambda));
 
         double[] perExampleNll = perExampleNll(chosen);
         double[] ratio = PairMath.doubles(ratioTerm);

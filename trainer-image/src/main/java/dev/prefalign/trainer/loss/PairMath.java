@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
+import dev.prefalign.trainer.model.Scalars;
 
 /**
  * Element-wise helpers for per-pair loss terms, in float32: DJL's dtype casts cut the autograd graph, so the maths
@@ -27,10 +28,10 @@ final class PairMath {
      * gets an input clamped into its own range so that the branch not taken has a finite gradient.
      */
     static NDArray log1mexp(NDArray x) {
-        NDArray xc = x.minimum(-1e-30f);
-        NDArray low = xc.minimum(-LN2).exp().neg().add(1f).log();
-        NDArray t = xc.maximum(-LN2).mul(0.5f).tanh();
-        NDArray high = t.mul(-2f).div(t.neg().add(1f)).log();
+        NDArray xc = Scalars.minimum(x, -1e-30f);
+        NDArray low = Scalars.add(Scalars.minimum(xc, -LN2).exp().neg(), 1).log();
+        NDArray t = Scalars.mul(Scalars.maximum(xc, -LN2), 0.5).tanh();
+        NDArray high = Scalars.mul(t, -2).div(Scalars.add(t.neg(), 1)).log();
         return NDArrays.where(xc.gt(-LN2), high, low);
     }
 

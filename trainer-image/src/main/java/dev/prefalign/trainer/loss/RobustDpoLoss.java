@@ -1,6 +1,7 @@
 package dev.prefalign.trainer.loss;
 
 import ai.djl.ndarray.NDArray;
+import dev.prefalign.trainer.model.Scalars;
 
 /**
  * Robust DPO (Chowdhury et al. 2024, arXiv:2403.00409): an unbiased loss under preference labels flipped with rate eps,
@@ -19,9 +20,9 @@ public final class RobustDpoLoss extends DpoLoss {
 
     @Override
     protected NDArray pairLoss(NDArray h) {
-        NDArray z = h.mul((float) beta);
-        return PairMath.logSigmoid(z).mul((float) -(1 - labelSmoothing))
-                .add(PairMath.logSigmoid(z.neg()).mul((float) labelSmoothing))
-                .div((float) (1 - 2 * labelSmoothing));
+        NDArray z = Scalars.mul(h, beta);
+        NDArray mixed = Scalars.mul(PairMath.logSigmoid(z), -(1 - labelSmoothing))
+                .add(Scalars.mul(PairMath.logSigmoid(z.neg()), labelSmoothing));
+        return Scalars.div(mixed, (float) (1 - 2 * labelSmoothing));
     }
 }

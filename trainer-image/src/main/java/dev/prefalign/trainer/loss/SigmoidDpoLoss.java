@@ -1,6 +1,7 @@
 package dev.prefalign.trainer.loss;
 
 import ai.djl.ndarray.NDArray;
+import dev.prefalign.trainer.model.Scalars;
 
 /**
  * DPO's original loss, -log sigmoid(beta h) (Rafailov et al. 2023, eq. 7), with conservative label smoothing eps
@@ -16,8 +17,8 @@ public final class SigmoidDpoLoss extends DpoLoss {
 
     @Override
     protected NDArray pairLoss(NDArray h) {
-        NDArray z = h.mul((float) beta);
-        return PairMath.logSigmoid(z).mul((float) -(1 - labelSmoothing))
-                .sub(PairMath.logSigmoid(z.neg()).mul((float) labelSmoothing));
+        NDArray z = Scalars.mul(h, beta);
+        return Scalars.mul(PairMath.logSigmoid(z), -(1 - labelSmoothing))
+                .sub(Scalars.mul(PairMath.logSigmoid(z.neg()), labelSmoothing));
     }
 }

@@ -134,7 +134,7 @@ public final class CausalLm implements AutoCloseable {
         NDArray q5 = q.reshape(n, kvHeads, groups, t, d);
         NDArray k5 = k.reshape(n, kvHeads, 1, t, d).transpose(0, 1, 2, 4, 3);
         NDArray v5 = v.reshape(n, kvHeads, 1, t, d);
-        NDArray scores = q5.matMul(k5).mul((float) (1.0 / Math.sqrt(d))).add(rope.causalMask());
+        NDArray scores = Scalars.mul(q5.matMul(k5), 1.0 / Math.sqrt(d)).add(rope.causalMask());
         NDArray probs = compute == DataType.FLOAT32 ? scores.softmax(-1)
                 : Casts.to(JniUtils.softmax((PtNDArray) scores, -1, DataType.FLOAT32), compute);
         NDArray out = probs.matMul(v5); // [N,K,G,T,D]
@@ -155,7 +155,7 @@ public final class CausalLm implements AutoCloseable {
     private NDArray rmsNorm(NDArray x, NDArray weight) {
         // Statistics in float32 whatever the compute dtype (squares of large activations overflow float16).
         NDArray x32 = Casts.to(x, DataType.FLOAT32);
-        NDArray rms = x32.square().mean(new int[] {-1}, true).add((float) config.rmsNormEps()).sqrt();
+        NDArray rms = Scalars.add(x32.square().mean(new int[] {-1}, true), config.rmsNormEps()).sqrt();
         return Casts.to(x32.div(rms), compute).mul(c(weight));
     }
 

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import dev.prefalign.trainer.loss.LossResult;
 import dev.prefalign.trainer.model.CausalLm;
+import dev.prefalign.trainer.model.Scalars;
 import dev.prefalign.trainer.model.TensorNames;
 import dev.prefalign.trainer.optim.AdamW;
 import dev.prefalign.trainer.optim.GradientClipping;
@@ -201,7 +202,7 @@ public final class TrainingLoop {
                     int[] idx = DataOrder.microBatch(epochOrder, k, settings.batchSize());
                     try (NDScope microScope = new NDScope()) {
                         LossResult r = train.loss(idx);
-                        collector.backward(r.loss().mul(lossFactor));
+                        collector.backward(Scalars.mul(r.loss(), lossFactor));
                         stepMetrics.add(r.metrics());
                         tokens += train.tokens(idx);
                     }
