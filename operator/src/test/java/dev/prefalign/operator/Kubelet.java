@@ -83,6 +83,16 @@ final class Kubelet implements AutoCloseable {
         return client.pods().resource(pod).updateStatus();
     }
 
+    /** The kubelet cannot start the fetch init container, e.g. CreateContainerConfigError for a missing Secret. */
+    Pod cannotStart(Pod pod, String reason, String message) {
+        pod.setStatus(new PodStatusBuilder().withPhase("Pending")
+                .addToInitContainerStatuses(new ContainerStatusBuilder().withName("fetch").withRestartCount(0)
+                        .withNewState().withNewWaiting().withReason(reason).withMessage(message).endWaiting()
+                        .endState().build())
+                .build());
+        return client.pods().resource(pod).updateStatus();
+    }
+
     /** The trainer container ends with this exit code, leaving {@code message} as its termination message. */
     Pod trainerExited(Pod pod, int exitCode, String message) {
         pod.setStatus(new PodStatusBuilder(pod.getStatus()).withPhase(exitCode == 0 ? "Succeeded" : "Failed")

@@ -212,6 +212,35 @@ class PreferenceAlignmentJobReconcilerTest {
     }
 
     @Test
+    void aMissingSecretStallsWithTheKubeletsMessageAndRecoversWhenTheSecretAppears() {
+        try (Kubelet kubelet = new Kubelet(client)) {
+            apply(TestJobs.minimal("gated", "secrets"));
+            Job job = awaitJob("secrets", "gated");
+            Pod pod = kubelet.cannotStart(kubelet.createPod(job, "gated-abcde"), "CreateContainerConfigError",
+                    "secret \"hf-token\" not found");
+            awaitStatus("secrets", "gated", status -> {
+                assertThat(status.getPhase()).isEqualTo(Phase.Initializing);
+                Condition stalled = condition(status, "Stalled");
+                assertThat(stalled.getStatus()).isEqualTo("True");
+                assertThat(stalled.getReason()).isEqualTo("ContainerConfigError");
+                assertThat(status.getMessage()).contains("secret \"hf-token\" not found")
+                        .contains("spec.model.tokenSecretRef");
+            });
+            assertThat(events("secrets", "gated")).anySatisfy(e -> {
+                assertThat(e.getType()).isEqualTo("Warning");
+                assertThat(e.getReason()).isEqualTo("ContainerConfigError");
+            });
+            // The user creates the Secret; the kubelet retries and the Pod starts: no longer stalled, nothing recreated.
+            kubelet.running(pod);
+            awaitStatus("secrets", "gated", status -> {
+                assertThat(status.getPhase()).isEqualTo(Phase.Running);
+                assertThat(condition(status, "Stalled").getStatus()).isEqualTo("False");
+            });
+            assertThat(client.batch().v1().jobs().inNamespace("secrets").list().getItems()).hasSize(1);
+        }
+    }
+
+    @Test
     void anInvalidSpecStallsCreatesNothingAndRecoversWhenFixed() {
         PreferenceAlignmentJob invalid = TestJobs.minimal("invalid", "stalled");
         invalid.getSpec().getTraining().setMaxPromptLength(4096);

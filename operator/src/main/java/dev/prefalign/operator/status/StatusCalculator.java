@@ -132,6 +132,10 @@ public final class StatusCalculator {
     private static Verdict fromPod(Pod pod, Optional<TrainerReport> report) {
         String podPhase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
         if (!"Running".equals(podPhase)) {
+            Optional<TrainerPods.StartFailure> blocked = TrainerPods.startFailure(pod);
+            if (blocked.isPresent()) {
+                return cannotStart(blocked.get());
+            }
             Optional<String> unschedulable = TrainerPods.schedulingProblem(pod);
             if (unschedulable.isPresent()) {
                 return Verdict.progressing(Phase.Queued, "Unschedulable", "Waiting for resources: "
@@ -154,6 +158,18 @@ public final class StatusCalculator {
         return Verdict.progressing(Phase.Running, "Training", r.totalSteps() > 0
                 ? String.format(Locale.ROOT, "Step %d of %d (%.1f%%).", r.step(), r.totalSteps(), r.percent())
                 : "Step " + r.step() + ".");
+    }
+
+    /** Stalled, not failed: the kubelet retries on its own and the Pod starts once the cause is fixed. */
+    private static Verdict cannotStart(TrainerPods.StartFailure f) {
+        String what = "The " + f.container() + " container of Pod " + f.pod() + " cannot start (" + f.reason() + ")"
+                + (f.message().isEmpty() ? "" : ": " + f.message());
+        return f.imagePull()
+                ? Verdict.stalled(Phase.Initializing, "ImagePullFailed", what + ". Check spec.image, or the "
+                        + "operator's default trainer image, and the registry's pull secret; the kubelet retries.")
+                : Verdict.stalled(Phase.Initializing, "ContainerConfigError", what + ". Check that the Secret named "
+                        + "in spec.model.tokenSecretRef exists in this namespace and holds that key; the kubelet "
+                        + "retries and the trainer starts once it does.");
     }
 
     private static Verdict failure(RunPolicySpec runPolicy, JobCondition failed, Optional<ContainerExit> exit) {

@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /** What the trainer Pods of one Job tell: pure readings of Pod objects, newest Pod first where order matters. */
@@ -93,6 +94,36 @@ public final class TrainerPods {
                 .filter(c -> "PodScheduled".equals(c.getType()) && "False".equals(c.getStatus()))
                 .map(PodCondition::getMessage)
                 .map(m -> m == null || m.isBlank() ? "the Pod cannot be scheduled" : m)
+                .findFirst();
+    }
+
+    /**
+     * A container the kubelet cannot start until someone changes something: a Secret or key that does not exist
+     * (CreateContainerConfigError) or an image it cannot pull. The kubelet keeps retrying, so the Pod recovers by
+     * itself once the cause is fixed.
+     *
+     * @param reason  the kubelet's waiting reason
+     * @param message the kubelet's explanation, e.g. {@code secret "hf-token" not found}
+     */
+    public record StartFailure(String pod, String container, String reason, String message) {
+
+        public boolean imagePull() {
+            return IMAGE_REASONS.contains(reason);
+        }
+    }
+
+    private static final Set<String> CONFIG_REASONS = Set.of("CreateContainerConfigError", "CreateContainerError");
+    private static final Set<String> IMAGE_REASONS = Set.of("ErrImagePull", "ImagePullBackOff", "InvalidImageName");
+
+    /** The first container (init containers included) waiting for a reason that needs a user's change, if any. */
+    public static Optional<StartFailure> startFailure(Pod pod) {
+        return containerStatuses(pod, true)
+                .filter(s -> s.getState() != null && s.getState().getWaiting() != null)
+                .filter(s -> CONFIG_REASONS.contains(s.getState().getWaiting().getReason())
+                        || IMAGE_REASONS.contains(s.getState().getWaiting().getReason()))
+                .map(s -> new StartFailure(pod.getMetadata().getName(), s.getName(),
+                        s.getState().getWaiting().getReason(),
+                        explain(Objects.toString(s.getState().getWaiting().getMessage(), ""))))
                 .findFirst();
     }
 

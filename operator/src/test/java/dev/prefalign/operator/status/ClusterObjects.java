@@ -61,6 +61,18 @@ final class ClusterObjects {
                 .endStatus().build();
     }
 
+    /** A Pending Pod whose container (init container when {@code init}) the kubelet cannot start. */
+    static Pod waiting(String name, int createdSecond, String container, boolean init, String reason, String message) {
+        ContainerStatus status = new ContainerStatusBuilder().withName(container).withRestartCount(0).withNewState()
+                .withNewWaiting().withReason(reason).withMessage(message).endWaiting().endState().build();
+        PodBuilder pod = pod(name, createdSecond);
+        return (init ? pod.withNewStatus().withPhase("Pending").addToInitContainerStatuses(status)
+                : pod.withNewStatus().withPhase("Pending")
+                        .addToInitContainerStatuses(terminated("fetch", 0, "Completed", ""))
+                        .addToContainerStatuses(status))
+                .endStatus().build();
+    }
+
     static Pod running(String name, int createdSecond) {
         return pod(name, createdSecond).withNewStatus().withPhase("Running").withPodIP("10.0.0.7")
                 .withStartTime("2025-03-01T12:00:" + String.format("%02d", createdSecond) + "Z")

@@ -6,6 +6,7 @@ import static dev.prefalign.operator.status.ClusterObjects.fetching;
 import static dev.prefalign.operator.status.ClusterObjects.job;
 import static dev.prefalign.operator.status.ClusterObjects.running;
 import static dev.prefalign.operator.status.ClusterObjects.unschedulable;
+import static dev.prefalign.operator.status.ClusterObjects.waiting;
 import static dev.prefalign.operator.status.ClusterObjects.withCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -123,6 +124,33 @@ class StatusCalculatorTest {
         assertThat(unschedulable.getPhase()).isEqualTo(Phase.Queued);
         assertThat(unschedulable.getMessage()).isEqualTo("Waiting for resources: 0/3 nodes are available: 3 "
                 + "Insufficient amd.com/gpu.");
+    }
+
+    @Test
+    void aMissingSecretOrImageStallsUntilTheKubeletStartsThePod() {
+        PreferenceAlignmentJob resource = resource();
+        PreferenceAlignmentJobStatus noSecret = compute(resource, job(resource), waiting("p1", 1, "fetch", true,
+                "CreateContainerConfigError", "secret \"hf-token\" not found"));
+        assertThat(noSecret.getPhase()).isEqualTo(Phase.Initializing);
+        Condition stalled = condition(noSecret, "Stalled");
+        assertThat(stalled.getStatus()).isEqualTo("True");
+        assertThat(stalled.getReason()).isEqualTo("ContainerConfigError");
+        assertThat(stalled.getMessage()).contains("fetch container of Pod p1")
+                .contains("secret \"hf-token\" not found").contains("spec.model.tokenSecretRef");
+        assertThat(StatusEvents.between(null, noSecret)).hasValueSatisfying(note -> {
+            assertThat(note.type()).isEqualTo("Warning");
+            assertThat(note.reason()).isEqualTo("ContainerConfigError");
+        });
+
+        PreferenceAlignmentJobStatus badImage = compute(resource, job(resource), waiting("p1", 1, "trainer", false,
+                "ImagePullBackOff", "Back-off pulling image \"registry.example/prefalign-trainer:nope\""));
+        assertThat(condition(badImage, "Stalled").getReason()).isEqualTo("ImagePullFailed");
+        assertThat(condition(badImage, "Stalled").getMessage()).contains("prefalign-trainer:nope").contains("spec.image");
+
+        // Once the Secret exists the kubelet starts the Pod by itself, and the job is no longer stalled.
+        PreferenceAlignmentJobStatus started = compute(resource, job(resource), fetching("p1", 1));
+        assertThat(condition(started, "Stalled").getStatus()).isEqualTo("False");
+        assertThat(started.getMessage()).contains("Downloading");
     }
 
     @Test
