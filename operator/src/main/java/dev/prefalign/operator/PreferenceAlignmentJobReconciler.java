@@ -8,6 +8,7 @@ import dev.prefalign.operator.dependent.ChildResources;
 import dev.prefalign.operator.dependent.JobConfigMapDependent;
 import dev.prefalign.operator.dependent.OwnClaimWanted;
 import dev.prefalign.operator.dependent.SpecIsValid;
+import dev.prefalign.operator.dependent.StorageClasses;
 import dev.prefalign.operator.dependent.TrainerJobDependent;
 import dev.prefalign.operator.dependent.TrainerJobWanted;
 import dev.prefalign.operator.dependent.WorkspaceClaimDependent;
@@ -55,6 +56,7 @@ import java.util.function.UnaryOperator;
 })
 @RBACRule(apiGroups = "", resources = "pods", verbs = {"get", "list", "watch"})
 @RBACRule(apiGroups = "", resources = "events", verbs = {"create"})
+@RBACRule(apiGroups = "storage.k8s.io", resources = "storageclasses", verbs = {"get"})
 public class PreferenceAlignmentJobReconciler implements ConfigurableReconciler<PreferenceAlignmentJob> {
 
     public static final String NAME = "preferencealignmentjob";
@@ -105,8 +107,11 @@ public class PreferenceAlignmentJobReconciler implements ConfigurableReconciler<
                 .filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()))
                 .flatMap(trainerStatus::read);
         Instant now = Instant.now();
+        Optional<String> missingClass = job.isPresent() ? Optional.empty()
+                : StorageClasses.missingBeforeClaim(resource, context);
         UnaryOperator<PreferenceAlignmentJob> withStatus = current -> withStatus(current, StatusCalculator.compute(
-                new Observation(current, SpecValidator.validate(current.getSpec()), job, pods, report, now)));
+                new Observation(current, SpecValidator.validate(current.getSpec()), job, pods, report, now,
+                        missingClass)));
 
         PreferenceAlignmentJobStatus status = withStatus.apply(resource).getStatus();
         if (!status.equals(resource.getStatus())) {
@@ -127,8 +132,10 @@ public class PreferenceAlignmentJobReconciler implements ConfigurableReconciler<
             }
             return control;
         }
-        // A trainer's progress arrives by polling, not by events: come back while it runs.
-        if (status.getPhase() == Phase.Running || status.getPhase() == Phase.Initializing) {
+        // A trainer's progress arrives by polling, not by events: come back while it runs. StorageClasses are not
+        // watched either: come back to see whether the missing one was created.
+        if (status.getPhase() == Phase.Running || status.getPhase() == Phase.Initializing
+                || missingClass.isPresent()) {
             control.rescheduleAfter(config.statusPollInterval());
         }
         return control;

@@ -87,6 +87,7 @@ class LifecycleTest {
     @Test
     void aRestartedOperatorCreatesNothingTwice() {
         PreferenceAlignmentJob spec = TestJobs.dpo("restarted", "restart");
+        TestJobs.ensureStorageClass(client, "fast-ssd");
         RegisteredController<?> controller = operator.getRegisteredController(PreferenceAlignmentJobReconciler.NAME)
                 .orElseThrow();
         Set<String> watched = Set.copyOf(controller.getConfiguration().getInformerConfig().getNamespaces());

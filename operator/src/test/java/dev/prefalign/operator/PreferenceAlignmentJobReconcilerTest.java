@@ -80,6 +80,7 @@ class PreferenceAlignmentJobReconcilerTest {
 
     @Test
     void createsTheClaimTheConfigMapAndTheTrainerJob() {
+        TestJobs.ensureStorageClass(client, "fast-ssd");
         PreferenceAlignmentJob created = apply(TestJobs.dpo("smollm2", "create"));
         Job job = awaitJob("create", "smollm2");
         PersistentVolumeClaim claim = client.persistentVolumeClaims().inNamespace("create").withName("smollm2").get();
@@ -238,6 +239,35 @@ class PreferenceAlignmentJobReconcilerTest {
             });
             assertThat(client.batch().v1().jobs().inNamespace("secrets").list().getItems()).hasSize(1);
         }
+    }
+
+    @Test
+    void anUnknownStorageClassStallsCreatesNothingAndRecoversWhenTheClassAppears() {
+        PreferenceAlignmentJob job = TestJobs.minimal("classless", "storage");
+        job.getSpec().getStorage().setStorageClassName("not-yet");
+        apply(job);
+        awaitStatus("storage", "classless", status -> {
+            assertThat(status.getPhase()).isEqualTo(Phase.Pending);
+            Condition stalled = condition(status, "Stalled");
+            assertThat(stalled.getStatus()).isEqualTo("True");
+            assertThat(stalled.getReason()).isEqualTo("UnknownStorageClass");
+            assertThat(status.getMessage()).contains("StorageClass \"not-yet\"")
+                    .contains("spec.storage.storageClassName");
+        });
+        assertThat(events("storage", "classless")).anySatisfy(e -> {
+            assertThat(e.getType()).isEqualTo("Warning");
+            assertThat(e.getReason()).isEqualTo("UnknownStorageClass");
+        });
+        assertThat(client.persistentVolumeClaims().inNamespace("storage").list().getItems()).isEmpty();
+        assertThat(client.batch().v1().jobs().inNamespace("storage").list().getItems()).isEmpty();
+
+        // No StorageClass watch: the operator comes back on its own and finds the class once it exists.
+        TestJobs.ensureStorageClass(client, "not-yet");
+        awaitJob("storage", "classless");
+        assertThat(client.persistentVolumeClaims().inNamespace("storage").withName("classless").get().getSpec()
+                .getStorageClassName()).isEqualTo("not-yet");
+        awaitStatus("storage", "classless", status ->
+                assertThat(condition(status, "Stalled").getStatus()).isEqualTo("False"));
     }
 
     @Test

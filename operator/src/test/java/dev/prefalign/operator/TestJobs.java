@@ -3,6 +3,8 @@ package dev.prefalign.operator;
 import dev.prefalign.api.manifest.JobManifests;
 import dev.prefalign.api.manifest.ManifestException;
 import dev.prefalign.api.v1alpha1.PreferenceAlignmentJob;
+import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 
 /** PreferenceAlignmentJobs for tests, written as users write them. */
 public final class TestJobs {
@@ -74,6 +76,14 @@ public final class TestJobs {
             return JobManifests.parse(yaml, "test manifest");
         } catch (ManifestException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /** The StorageClass that {@link #dpo} names, as a cluster that offers it has (the operator checks it exists). */
+    static void ensureStorageClass(KubernetesClient client, String name) {
+        if (client.storage().v1().storageClasses().withName(name).get() == null) {
+            client.storage().v1().storageClasses().resource(new StorageClassBuilder().withNewMetadata().withName(name)
+                    .endMetadata().withProvisioner("example.com/ssd").build()).create();
         }
     }
 }

@@ -5,12 +5,16 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 
-/** The operator creates a claim only for a valid spec without spec.storage.existingClaim. */
+/**
+ * The operator creates a claim only for a valid spec without spec.storage.existingClaim, and only of a StorageClass
+ * that exists.
+ */
 public class OwnClaimWanted implements Condition<Object, PreferenceAlignmentJob> {
 
     @Override
     public boolean isMet(DependentResource<Object, PreferenceAlignmentJob> dependent, PreferenceAlignmentJob job,
             Context<PreferenceAlignmentJob> context) {
-        return SpecIsValid.holds(job) && ChildResources.createsOwnClaim(job);
+        return SpecIsValid.holds(job) && ChildResources.createsOwnClaim(job)
+                && StorageClasses.missingBeforeClaim(job, context).isEmpty();
     }
 }

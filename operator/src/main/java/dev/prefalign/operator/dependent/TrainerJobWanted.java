@@ -15,7 +15,8 @@ public class TrainerJobWanted implements Condition<Object, PreferenceAlignmentJo
     @Override
     public boolean isMet(DependentResource<Object, PreferenceAlignmentJob> dependent, PreferenceAlignmentJob job,
             Context<PreferenceAlignmentJob> context) {
-        return holds(job);
+        // no Job before its claim can exist: a Pod waiting for a claim that is never created would hide the cause
+        return holds(job) && StorageClasses.missingBeforeClaim(job, context).isEmpty();
     }
 
     static boolean holds(PreferenceAlignmentJob job) {

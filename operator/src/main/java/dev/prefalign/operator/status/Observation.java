@@ -19,7 +19,15 @@ import java.util.Optional;
  * @param pods       the Job's Pods, in any order
  * @param report     the running trainer's /status document, if it could be read
  * @param now        the time to stamp on conditions that change now
+ * @param missingStorageClass the class spec.storage.storageClassName names, when the claim is yet to be created and
+ *                   the cluster has no such class
  */
 public record Observation(PreferenceAlignmentJob resource, List<SpecViolation> violations, Optional<Job> job,
-        List<Pod> pods, Optional<TrainerReport> report, Instant now) {
+        List<Pod> pods, Optional<TrainerReport> report, Instant now, Optional<String> missingStorageClass) {
+
+    /** An observation in which the StorageClass the job names exists (or none is named). */
+    public Observation(PreferenceAlignmentJob resource, List<SpecViolation> violations, Optional<Job> job,
+            List<Pod> pods, Optional<TrainerReport> report, Instant now) {
+        this(resource, violations, job, pods, report, now, Optional.empty());
+    }
 }

@@ -73,6 +73,11 @@ public final class StatusCalculator {
                         old.getPhase() == Phase.Failed);
             } else if (!violations.isEmpty()) {
                 return invalidSpec(Phase.Pending, violations, "nothing was created");
+            } else if (o.missingStorageClass().isPresent()) {
+                return Verdict.stalled(Phase.Pending, "UnknownStorageClass", "StorageClass \""
+                        + o.missingStorageClass().get() + "\" (spec.storage.storageClassName) does not exist, so "
+                        + "nothing was created: a claim keeps its class for good. Create the class or change the "
+                        + "field (kubectl get storageclass lists them); the job proceeds on its own.");
             } else {
                 verdict = Verdict.progressing(Phase.Pending, "Creating", "Creating the trainer Job "
                         + ChildResources.jobName(o.resource()) + ".");

@@ -86,7 +86,7 @@ class ChartTest {
         RenderedChart chart = RenderedChart.render(tmp, "");
 
         assertThat(chart.kinds()).containsExactlyInAnyOrder("ServiceAccount", "ClusterRole", "ClusterRoleBinding",
-                "ClusterRole", "ClusterRoleBinding", "Service", "Deployment");
+                "ClusterRole", "ClusterRoleBinding", "ClusterRole", "ClusterRoleBinding", "Service", "Deployment");
         Deployment deployment = chart.one(Deployment.class);
         assertThat(deployment.getMetadata().getNamespace()).isEqualTo(RenderedChart.NAMESPACE);
         assertThat(deployment.getSpec().getReplicas()).as("no leader election: one operator").isEqualTo(1);
@@ -134,6 +134,8 @@ class ChartTest {
         ClusterRole crds = clusterRole(chart, RenderedChart.FULLNAME + "-crd-validation");
         assertThat(rights(crds.getRules())).isEqualTo(Map.of(
                 "apiextensions.k8s.io/customresourcedefinitions", Set.of("get", "list")));
+        assertThat(rights(clusterRole(chart, RenderedChart.FULLNAME + "-storage-classes").getRules()))
+                .isEqualTo(Map.of("storage.k8s.io/storageclasses", Set.of("get")));
         assertLeastPrivilege(chart);
 
         Service service = chart.one(Service.class);
@@ -171,9 +173,10 @@ class ChartTest {
             assertThat(b.getRoleRef().getName()).isEqualTo(RenderedChart.FULLNAME);
             assertBoundToServiceAccount(b.getSubjects(), chart);
         });
-        // Only the cluster-scoped CRD check remains cluster-wide.
-        assertThat(chart.all(ClusterRole.class)).singleElement().satisfies(c -> assertThat(rights(c.getRules()))
-                .containsOnlyKeys("apiextensions.k8s.io/customresourcedefinitions"));
+        // Only reads of cluster-scoped kinds remain cluster-wide: CRDs (start-up check) and StorageClasses.
+        assertThat(chart.all(ClusterRole.class)).flatExtracting(c -> rights(c.getRules()).keySet())
+                .containsExactlyInAnyOrder("apiextensions.k8s.io/customresourcedefinitions",
+                        "storage.k8s.io/storageclasses");
         assertLeastPrivilege(chart);
     }
 
@@ -256,7 +259,7 @@ class ChartTest {
         RenderedChart chart = RenderedChart.render(tmp, "crdValidation: false");
 
         assertThat(chart.all(ClusterRole.class)).extracting(c -> c.getMetadata().getName())
-                .containsExactly(RenderedChart.FULLNAME);
+                .containsExactlyInAnyOrder(RenderedChart.FULLNAME, RenderedChart.FULLNAME + "-storage-classes");
         Container operator = chart.one(Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(env(operator)).containsEntry("QUARKUS_OPERATOR_SDK_CRD_VALIDATE", "false");
     }

@@ -127,6 +127,18 @@ class StatusCalculatorTest {
     }
 
     @Test
+    void anUnknownStorageClassStallsBeforeAnythingIsCreated() {
+        PreferenceAlignmentJob resource = resource();
+        PreferenceAlignmentJobStatus status = StatusCalculator.compute(new Observation(resource,
+                SpecValidator.validate(resource.getSpec()), Optional.empty(), List.of(), Optional.empty(), T0,
+                Optional.of("fast-ssd")));
+        assertThat(status.getPhase()).isEqualTo(Phase.Pending);
+        assertThat(condition(status, "Stalled").getReason()).isEqualTo("UnknownStorageClass");
+        assertThat(status.getMessage()).startsWith("StorageClass \"fast-ssd\" (spec.storage.storageClassName) does "
+                + "not exist, so nothing was created");
+    }
+
+    @Test
     void aMissingSecretOrImageStallsUntilTheKubeletStartsThePod() {
         PreferenceAlignmentJob resource = resource();
         PreferenceAlignmentJobStatus noSecret = compute(resource, job(resource), waiting("p1", 1, "fetch", true,
