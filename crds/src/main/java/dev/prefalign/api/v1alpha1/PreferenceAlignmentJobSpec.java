@@ -16,12 +16,29 @@ import io.fabric8.crd.generator.annotation.PrinterColumn;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Nullable;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.Objects;
 
 /**
  * What to train, on what, and how. Every section is non-null: one left out of a manifest holds its defaults, which
  * are written once, as the field initialisers of the section classes (and repeated as {@code @Default} for the CRD).
  */
+// The API server's copy of SpecValidator's cross-section rules. A left-out section is absent after defaulting (no
+// section carries a default of its own), and one that only restates its defaults changes nothing, so "dpo/orpo only
+// with their method" compares against the defaults, as SpecValidator does: the contract's DPO example, which lists an
+// orpo section of defaults, stays valid. The literals below are the field defaults; CelRulesTest checks they agree.
+@ValidationRule(value = "self.method == 'DPO' || !has(self.referenceModel)", fieldPath = ".referenceModel",
+        message = "referenceModel applies only to method DPO; remove it or set method: DPO")
+@ValidationRule(value = "self.method == 'DPO' || !has(self.dpo) || (self.dpo.beta == 0.1 "
+        + "&& self.dpo.lossType == 'sigmoid' && self.dpo.labelSmoothing == 0.0 "
+        + "&& !self.dpo.precomputeReferenceLogProbs)", fieldPath = ".dpo",
+        message = "dpo applies only to method DPO; remove the section or set method: DPO")
+@ValidationRule(value = "self.method == 'ORPO' || !has(self.orpo) || self.orpo.lambda == 0.1", fieldPath = ".orpo",
+        message = "orpo applies only to method ORPO; remove the section or set method: ORPO")
+@ValidationRule(value = "!has(self.training) || self.training.evalEverySteps == 0 || has(self.dataset.evalSplit) "
+        + "|| self.dataset.evalFraction > 0.0", fieldPath = ".training.evalEverySteps",
+        message = "training.evalEverySteps > 0 needs an eval set; set dataset.evalSplit or dataset.evalFraction, or "
+                + "set evalEverySteps to 0")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class PreferenceAlignmentJobSpec {
 

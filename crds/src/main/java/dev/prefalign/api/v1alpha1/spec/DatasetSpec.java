@@ -8,9 +8,13 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Nullable;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.Objects;
 
 /** The preference pairs to train on, and which of them to hold out for evaluation. */
+// Also checked by SpecValidator, for local runs and as the operator's backstop.
+@ValidationRule(value = "!has(self.evalSplit) || self.evalFraction == 0.0", fieldPath = ".evalFraction",
+        message = "evalSplit and evalFraction are both set; evaluate on a split or on a held-out fraction, not both")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class DatasetSpec {
 

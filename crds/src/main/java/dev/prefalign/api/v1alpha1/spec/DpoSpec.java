@@ -5,9 +5,14 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.Objects;
 
 /** DPO settings; used only with method DPO. */
+// Also checked by SpecValidator (DpoLossType.usesLabelSmoothing), for local runs and as the operator's backstop.
+@ValidationRule(value = "self.labelSmoothing == 0.0 || self.lossType == 'sigmoid' || self.lossType == 'robust'",
+        fieldPath = ".labelSmoothing",
+        message = "labelSmoothing applies only to lossType sigmoid or robust; set it to 0 or change the loss")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class DpoSpec {
 

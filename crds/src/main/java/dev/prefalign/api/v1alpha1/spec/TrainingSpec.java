@@ -12,6 +12,8 @@ import java.util.Objects;
 // Also checked by SpecValidator (the same rule), for local runs and as the operator's backstop.
 @ValidationRule(value = "self.maxPromptLength < self.maxLength", fieldPath = ".maxPromptLength",
         message = "maxPromptLength must be less than maxLength to leave room for the completion")
+@ValidationRule(value = "self.maxSteps != 0", fieldPath = ".maxSteps",
+        message = "maxSteps must be -1 (train for epochs) or > 0")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class TrainingSpec {
 
