@@ -7,6 +7,7 @@ import dev.prefalign.api.v1alpha1.validation.SpecValidator;
 import dev.prefalign.operator.dependent.ChildResources;
 import dev.prefalign.operator.dependent.JobConfigMapDependent;
 import dev.prefalign.operator.dependent.OwnClaimWanted;
+import dev.prefalign.operator.dependent.SpecChanges;
 import dev.prefalign.operator.dependent.SpecIsValid;
 import dev.prefalign.operator.dependent.StorageClasses;
 import dev.prefalign.operator.dependent.TrainerJobDependent;
@@ -18,6 +19,7 @@ import dev.prefalign.operator.status.StatusCalculator;
 import dev.prefalign.operator.status.StatusEvents;
 import dev.prefalign.operator.status.TrainerJson.TrainerReport;
 import dev.prefalign.operator.status.TrainerPods;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -109,9 +111,10 @@ public class PreferenceAlignmentJobReconciler implements ConfigurableReconciler<
         Instant now = Instant.now();
         Optional<String> missingClass = job.isPresent() ? Optional.empty()
                 : StorageClasses.missingBeforeClaim(resource, context);
+        Optional<ConfigMap> applied = job.isEmpty() ? Optional.empty() : context.getSecondaryResource(ConfigMap.class);
         UnaryOperator<PreferenceAlignmentJob> withStatus = current -> withStatus(current, StatusCalculator.compute(
                 new Observation(current, SpecValidator.validate(current.getSpec()), job, pods, report, now,
-                        missingClass)));
+                        missingClass, applied.map(c -> SpecChanges.sinceCreated(c, current)).orElse(List.of()))));
 
         PreferenceAlignmentJobStatus status = withStatus.apply(resource).getStatus();
         if (!status.equals(resource.getStatus())) {

@@ -261,6 +261,14 @@ class PreferenceAlignmentJobReconcilerTest {
         assertThat(client.persistentVolumeClaims().inNamespace("storage").list().getItems()).isEmpty();
         assertThat(client.batch().v1().jobs().inNamespace("storage").list().getItems()).isEmpty();
 
+        // Until the Job exists the ConfigMap follows the spec, so an edit made while waiting is what runs.
+        client.resources(PreferenceAlignmentJob.class).inNamespace("storage").withName("classless").edit(j -> {
+            j.getSpec().getTraining().setLearningRate(2.0e-6);
+            return j;
+        });
+        eventually().untilAsserted(() -> assertThat(configuredSpec("storage", "classless").getTraining()
+                .getLearningRate()).isEqualTo(2.0e-6));
+
         // No StorageClass watch: the operator comes back on its own and finds the class once it exists.
         TestJobs.ensureStorageClass(client, "not-yet");
         awaitJob("storage", "classless");
@@ -302,6 +310,47 @@ class PreferenceAlignmentJobReconcilerTest {
     }
 
     @Test
+    void anEditAfterTheJobExistsIsReportedAndNotApplied() {
+        apply(TestJobs.minimal("edited", "frozen"));
+        awaitJob("frozen", "edited");
+        String recorded = client.configMaps().inNamespace("frozen").withName("edited-config").get().getData()
+                .get("job.yaml");
+
+        // The mock API server has no CEL, like a cluster whose CRD predates the transition rule.
+        client.resources(PreferenceAlignmentJob.class).inNamespace("frozen").withName("edited").edit(j -> {
+            j.getSpec().getTraining().setLearningRate(1.0e-3);
+            j.getSpec().getRunPolicy().setTtlSecondsAfterFinished(600L);
+            return j;
+        });
+        awaitStatus("frozen", "edited", status -> {
+            Condition stalled = condition(status, "Stalled");
+            assertThat(stalled.getStatus()).isEqualTo("True");
+            assertThat(stalled.getReason()).isEqualTo("SpecChangedAfterStart");
+            assertThat(status.getMessage()).startsWith("spec.training changed after the trainer Job was created");
+        });
+        assertThat(events("frozen", "edited")).anySatisfy(e -> {
+            assertThat(e.getType()).isEqualTo("Warning");
+            assertThat(e.getReason()).isEqualTo("SpecChangedAfterStart");
+        });
+        assertThat(client.configMaps().inNamespace("frozen").withName("edited-config").get().getData()
+                .get("job.yaml")).isEqualTo(recorded);
+
+        client.resources(PreferenceAlignmentJob.class).inNamespace("frozen").withName("edited").edit(j -> {
+            j.getSpec().getTraining().setLearningRate(TestJobs.minimal("x", "y").getSpec().getTraining()
+                    .getLearningRate());
+            return j;
+        });
+        awaitStatus("frozen", "edited", status ->
+                assertThat(condition(status, "Stalled").getStatus()).isEqualTo("False"));
+    }
+
+    private dev.prefalign.api.v1alpha1.PreferenceAlignmentJobSpec configuredSpec(String namespace, String name)
+            throws Exception {
+        ConfigMap config = client.configMaps().inNamespace(namespace).withName(name + "-config").get();
+        return JobManifests.parse(config.getData().get("job.yaml"), "ConfigMap").getSpec();
+    }
+
+    @Test
     void suspendIsMirroredToTheJob() {
         PreferenceAlignmentJob held = TestJobs.minimal("held", "suspend");
         held.getSpec().getRunPolicy().setSuspend(true);
@@ -321,6 +370,7 @@ class PreferenceAlignmentJobReconcilerTest {
         awaitStatus("suspend", "held", status -> {
             assertThat(status.getPhase()).isEqualTo(Phase.Queued);
             assertThat(condition(status, "Suspended").getStatus()).isEqualTo("False");
+            assertThat(condition(status, "Stalled").getStatus()).isEqualTo("False");
         });
     }
 

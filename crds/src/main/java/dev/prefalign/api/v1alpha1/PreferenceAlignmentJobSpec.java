@@ -14,6 +14,7 @@ import dev.prefalign.api.v1alpha1.spec.StorageSpec;
 import dev.prefalign.api.v1alpha1.spec.TrainingSpec;
 import io.fabric8.crd.generator.annotation.PrinterColumn;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.Nullable;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -79,6 +80,7 @@ public class PreferenceAlignmentJobSpec {
 
     // The generator reads a default as JSON where it can; a bare empty value would become null.
     @Default("\"\"")
+    @Size(max = 512) // bounds the cost the API server estimates for the rule that freezes the spec
     @JsonPropertyDescription("Trainer container image; empty = the operator's configured default. Cluster only.")
     private String image = "";
 

@@ -27,7 +27,8 @@ import java.util.Map;
 final class CelRules {
 
     /** One rule, where it sits ({@code spec.dataset}; empty for the root) and what the API server answers. */
-    record Rule(List<String> path, String expression, String message, String fieldPath, CelRuntime.Program program) {
+    record Rule(List<String> path, String expression, String message, String fieldPath, CelAbstractSyntaxTree ast,
+            CelRuntime.Program program) {
 
         boolean isTransition() {
             return expression.contains("oldSelf");
@@ -63,6 +64,11 @@ final class CelRules {
 
     List<Rule> rules() {
         return rules;
+    }
+
+    /** The openAPIV3Schema the rules were read from. */
+    JsonNode schema() {
+        return schema;
     }
 
     /** The messages of the rules a newly created object breaks; empty when the API server would accept it. */
@@ -112,7 +118,7 @@ final class CelRules {
             try {
                 ast = COMPILER.compile(expression).getAst();
                 out.add(new Rule(List.copyOf(path), expression, validation.path("message").asText(),
-                        validation.path("fieldPath").asText(), RUNTIME.createProgram(ast)));
+                        validation.path("fieldPath").asText(), ast, RUNTIME.createProgram(ast)));
             } catch (CelValidationException | CelEvaluationException e) {
                 throw new AssertionError("rule at " + String.join(".", path) + " does not compile: " + expression
                         + ": " + firstLine(e.getMessage()), e);
@@ -150,6 +156,16 @@ final class CelRules {
 
     private static void applyDefaults(JsonNode value, JsonNode schema) {
         if (value instanceof ObjectNode object) {
+            // The API server prunes nulls of fields not marked nullable before defaulting: `referenceModel: null`
+            // is then absent, and has() is false, not true with a null value.
+            List<String> nulls = new ArrayList<>();
+            object.fields().forEachRemaining(field -> {
+                if (field.getValue().isNull()
+                        && !schema.path("properties").path(field.getKey()).path("nullable").asBoolean(false)) {
+                    nulls.add(field.getKey());
+                }
+            });
+            object.remove(nulls);
             Iterator<Map.Entry<String, JsonNode>> properties = schema.path("properties").fields();
             while (properties.hasNext()) {
                 Map.Entry<String, JsonNode> property = properties.next();

@@ -239,6 +239,46 @@ class CelRulesTest {
                 .isEmpty();
     }
 
+    /**
+     * An API server refuses a whole CRD when one rule's estimated cost is over its limit, so the rules must stay far
+     * below it: the freeze rule compares whole sections, which the estimator charges by their bounded strings only.
+     */
+    @Test
+    void everyRuleIsEstimatedFarBelowTheApiServersCostLimits() {
+        long total = 0;
+        for (CelRules.Rule rule : committed.rules()) {
+            long cost = CelCostEstimate.of(rule, committed.schema());
+            assertThat(cost).as("estimated cost of the rule at %s: %s", rule.where(), rule.expression())
+                    .isLessThan(CelCostEstimate.RULE_LIMIT / 100);
+            total += cost;
+        }
+        assertThat(total).isLessThan(CelCostEstimate.CRD_LIMIT / 1000);
+    }
+
+    @Test
+    void theCostEstimateChargesUnboundedStringsByTheRequestLimit() {
+        CelRules.Rule freeze = committed.rules().stream().filter(CelRules.Rule::isTransition).findFirst()
+                .orElseThrow();
+        JsonNode schema = committed.schema().deepCopy();
+        long bounded = CelCostEstimate.of(freeze, schema);
+        ((ObjectNode) schema.at("/properties/spec/properties/image"))
+                .remove("maxLength");
+        long unbounded = CelCostEstimate.of(freeze, schema);
+        // a tenth of the 3 MiB request limit, instead of a tenth of 512 code points of 4 bytes
+        assertThat(unbounded - bounded).isEqualTo((3L * 1024 * 1024 - 2 + 9) / 10 - (512 * 4 + 9) / 10);
+    }
+
+    /** The API server prunes a null unless the field is nullable: then has() sees the field as set. */
+    @Test
+    void nullsArePrunedUnlessTheFieldIsNullable() {
+        JsonNode prunedNull = edit(BASE, "spec.method=ORPO", "spec.dpo=null");
+        assertThat(prunedNull.at("/spec/dpo").isNull()).isTrue();
+        assertThat(committed.create(prunedNull)).isEmpty();
+        assertThat(committed.create(edit(BASE, "spec.method=ORPO", "spec.dpo.beta=0.3"))).containsExactly(DPO);
+        assertThat(committed.create(edit(BASE, "spec.method=ORPO", "spec.referenceModel=null")))
+                .containsExactly(REFERENCE_MODEL);
+    }
+
     @Test
     void beforeStartTheSpecMayChange() {
         JsonNode created = edit(BASE);

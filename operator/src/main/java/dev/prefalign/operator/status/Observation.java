@@ -21,13 +21,20 @@ import java.util.Optional;
  * @param now        the time to stamp on conditions that change now
  * @param missingStorageClass the class spec.storage.storageClassName names, when the claim is yet to be created and
  *                   the cluster has no such class
+ * @param ignoredSpecChanges the {@code spec.*} fields edited since the trainer Job was created, which it does not take
  */
 public record Observation(PreferenceAlignmentJob resource, List<SpecViolation> violations, Optional<Job> job,
-        List<Pod> pods, Optional<TrainerReport> report, Instant now, Optional<String> missingStorageClass) {
+        List<Pod> pods, Optional<TrainerReport> report, Instant now, Optional<String> missingStorageClass,
+        List<String> ignoredSpecChanges) {
 
     /** An observation in which the StorageClass the job names exists (or none is named). */
     public Observation(PreferenceAlignmentJob resource, List<SpecViolation> violations, Optional<Job> job,
             List<Pod> pods, Optional<TrainerReport> report, Instant now) {
-        this(resource, violations, job, pods, report, now, Optional.empty());
+        this(resource, violations, job, pods, report, now, Optional.empty(), List.of());
+    }
+
+    /** The same observation, with spec edits made after the Job was created. */
+    public Observation withIgnoredSpecChanges(List<String> fields) {
+        return new Observation(resource, violations, job, pods, report, now, missingStorageClass, List.copyOf(fields));
     }
 }

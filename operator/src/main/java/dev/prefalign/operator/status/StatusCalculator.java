@@ -89,6 +89,12 @@ public final class StatusCalculator {
             // The Job runs the spec it was created with; the edit that broke the spec is not applied.
             return invalidSpec(verdict.phase(), violations, "the running Job keeps the spec it was created with");
         }
+        if (!o.ignoredSpecChanges().isEmpty() && !verdict.phase().isTerminal()) {
+            return Verdict.stalled(verdict.phase(), "SpecChangedAfterStart", String.join(", ",
+                    o.ignoredSpecChanges()) + " changed after the trainer Job was created; the Job keeps the spec it "
+                    + "was created with (only runPolicy.suspend and ttlSecondsAfterFinished apply to a created job). "
+                    + "Undo the edit, or create a new PreferenceAlignmentJob to run the new spec.");
+        }
         return verdict;
     }
 

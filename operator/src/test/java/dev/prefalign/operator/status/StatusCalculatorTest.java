@@ -108,6 +108,29 @@ class StatusCalculatorTest {
     }
 
     @Test
+    void anEditAfterTheJobWasCreatedStallsANonFinishedJobButKeepsItsPhase() {
+        PreferenceAlignmentJob resource = resource();
+        Observation edited = new Observation(resource, List.of(), Optional.of(job(resource)),
+                List.of(running("p1", 10)), Optional.of(report("training", 3, List.of())), T0)
+                .withIgnoredSpecChanges(List.of("spec.training", "spec.image"));
+        PreferenceAlignmentJobStatus status = StatusCalculator.compute(edited);
+        assertThat(status.getPhase()).isEqualTo(Phase.Running);
+        Condition stalled = condition(status, "Stalled");
+        assertThat(stalled.getStatus()).isEqualTo("True");
+        assertThat(stalled.getReason()).isEqualTo("SpecChangedAfterStart");
+        assertThat(stalled.getMessage()).startsWith("spec.training, spec.image changed after the trainer Job was "
+                + "created").contains("create a new PreferenceAlignmentJob");
+        assertThat(status.getProgress().getStep()).isEqualTo(3);
+
+        Job finished = withCondition(job(resource), "Complete", "Completed", "2025-03-01T12:04:30Z");
+        PreferenceAlignmentJobStatus done = StatusCalculator.compute(new Observation(resource, List.of(),
+                Optional.of(finished), List.of(), Optional.empty(), T0)
+                .withIgnoredSpecChanges(List.of("spec.training")));
+        assertThat(done.getPhase()).isEqualTo(Phase.Succeeded);
+        assertThat(condition(done, "Stalled").getStatus()).isEqualTo("False");
+    }
+
+    @Test
     void waitsForThePodForKueueAndForResources() {
         PreferenceAlignmentJob resource = resource();
         assertThat(compute(resource, job(resource)).getPhase()).isEqualTo(Phase.Queued);
@@ -131,7 +154,7 @@ class StatusCalculatorTest {
         PreferenceAlignmentJob resource = resource();
         PreferenceAlignmentJobStatus status = StatusCalculator.compute(new Observation(resource,
                 SpecValidator.validate(resource.getSpec()), Optional.empty(), List.of(), Optional.empty(), T0,
-                Optional.of("fast-ssd")));
+                Optional.of("fast-ssd"), List.of()));
         assertThat(status.getPhase()).isEqualTo(Phase.Pending);
         assertThat(condition(status, "Stalled").getReason()).isEqualTo("UnknownStorageClass");
         assertThat(status.getMessage()).startsWith("StorageClass \"fast-ssd\" (spec.storage.storageClassName) does "
