@@ -32,28 +32,40 @@ spec.suspend on. No Secrets: the trainer Job references them through secretKeyRe
 {{- define "prefalign-operator.jobRules" -}}
 - apiGroups: ["prefalign.dev"]
   resources: ["preferencealignmentjobs"]
-  # delete: spec.runPolicy.ttlSecondsAfterFinished deletes finished resources.
-  verbs: ["get", "list", "watch", "patch", "update", "delete"]
+  # create: an experiment creates one job per run. delete: spec.runPolicy.ttlSecondsAfterFinished deletes finished
+  # resources.
+  verbs: ["create", "get", "list", "watch", "patch", "update", "delete"]
 - apiGroups: ["prefalign.dev"]
-  resources: ["preferencealignmentjobs/status"]
+  resources: ["preferencealignmentexperiments"]
+  verbs: ["get", "list", "watch", "patch", "update"]
+- apiGroups: ["prefalign.dev"]
+  resources: ["preferencealignmentjobs/status", "preferencealignmentexperiments/status"]
   verbs: ["get", "patch", "update"]
 - apiGroups: ["prefalign.dev"]
   # Children carry blockOwnerDeletion: true, which the OwnerReferencesPermissionEnforcement admission plugin only
   # allows to those who may update the owner's finalizers.
-  resources: ["preferencealignmentjobs/finalizers"]
+  resources: ["preferencealignmentjobs/finalizers", "preferencealignmentexperiments/finalizers"]
   verbs: ["update"]
 - apiGroups: ["batch"]
   resources: ["jobs"]
   verbs: ["create", "get", "list", "watch", "patch", "update"]
 - apiGroups: [""]
-  resources: ["persistentvolumeclaims", "configmaps"]
+  resources: ["persistentvolumeclaims"]
   verbs: ["create", "get", "list", "watch"]
+- apiGroups: [""]
+  # patch, update: the ConfigMap follows the spec until the trainer Job exists.
+  resources: ["configmaps"]
+  verbs: ["create", "get", "list", "watch", "patch", "update"]
 - apiGroups: [""]
   resources: ["pods"]
   verbs: ["get", "list", "watch"]
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create"]
+- apiGroups: ["kueue.x-k8s.io"]
+  # Kueue's reason for holding a Job back, shown in the job's status.
+  resources: ["workloads"]
+  verbs: ["list"]
 {{- end -}}
 
 {{/* The trainer Pods, as the operator labels them. */}}

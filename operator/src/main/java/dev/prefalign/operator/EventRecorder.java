@@ -1,9 +1,9 @@
 package dev.prefalign.operator;
 
-import dev.prefalign.api.v1alpha1.PreferenceAlignmentJob;
 import dev.prefalign.operator.status.StatusEvents.Note;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,7 +12,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jboss.logging.Logger;
 
-/** Records core/v1 Events on a PreferenceAlignmentJob, as {@code kubectl describe paj} shows them. */
+/** Records core/v1 Events on our resources, as {@code kubectl describe paj} (or {@code pae}) shows them. */
 @ApplicationScoped
 public class EventRecorder {
 
@@ -25,7 +25,7 @@ public class EventRecorder {
         this.client = client;
     }
 
-    public void record(PreferenceAlignmentJob job, Note note) {
+    public void record(HasMetadata job, Note note) {
         String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         Event event = new EventBuilder()
                 .withNewMetadata()

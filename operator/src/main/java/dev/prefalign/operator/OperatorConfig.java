@@ -2,6 +2,7 @@ package dev.prefalign.operator;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import dev.prefalign.operator.scheduling.SchedulingMode;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -22,6 +23,27 @@ public interface OperatorConfig {
 
     /** Namespaces whose PreferenceAlignmentJobs this operator runs; left out: every namespace. */
     Optional<Set<String>> watchedNamespaces();
+
+    /** When trainer Jobs may start: Kueue, the operator's GPU budgets, or at once. */
+    Scheduling scheduling();
+
+    interface Scheduling {
+
+        /** auto: Kueue when its CRDs are installed, else budgets; or kueue, budgets, none. */
+        @WithDefault("auto")
+        SchedulingMode mode();
+
+        /**
+         * GPUs the whole cluster may give to jobs, per resource name: {@code nvidia.com/gpu=8,amd.com/gpu=2} (one
+         * string, so that an environment variable can carry it). A resource name left out is not limited. Namespaces
+         * limit themselves with a ConfigMap (see docs/scheduling.md).
+         */
+        Optional<String> clusterBudget();
+
+        /** Whether a job of higher priority that does not fit suspends running jobs of lower priority. */
+        @WithDefault("false")
+        boolean preemption();
+    }
 
     interface Trainer {
 

@@ -14,13 +14,16 @@ import dev.prefalign.operator.dependent.TrainerJobDependent;
 import dev.prefalign.operator.dependent.TrainerJobWanted;
 import dev.prefalign.operator.dependent.WorkspaceClaimDependent;
 import dev.prefalign.operator.metrics.OperatorMetrics;
+import dev.prefalign.operator.scheduling.GpuAdmission;
+import dev.prefalign.operator.scheduling.KueueWorkloads;
+import dev.prefalign.operator.scheduling.Scheduling;
 import dev.prefalign.operator.status.Observation;
+import dev.prefalign.operator.status.QueueSlot;
 import dev.prefalign.operator.status.StatusCalculator;
 import dev.prefalign.operator.status.StatusEvents;
 import dev.prefalign.operator.status.TrainerJson.TrainerReport;
 import dev.prefalign.operator.status.TrainerPods;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -59,6 +62,8 @@ import java.util.function.UnaryOperator;
 @RBACRule(apiGroups = "", resources = "pods", verbs = {"get", "list", "watch"})
 @RBACRule(apiGroups = "", resources = "events", verbs = {"create"})
 @RBACRule(apiGroups = "storage.k8s.io", resources = "storageclasses", verbs = {"get"})
+@RBACRule(apiGroups = "scheduling.k8s.io", resources = "priorityclasses", verbs = {"list"})
+@RBACRule(apiGroups = "kueue.x-k8s.io", resources = "workloads", verbs = {"list"})
 public class PreferenceAlignmentJobReconciler implements ConfigurableReconciler<PreferenceAlignmentJob> {
 
     public static final String NAME = "preferencealignmentjob";
@@ -68,13 +73,17 @@ public class PreferenceAlignmentJobReconciler implements ConfigurableReconciler<
     private final TrainerStatusClient trainerStatus;
     private final EventRecorder events;
     private final OperatorMetrics metrics;
+    private final Scheduling scheduling;
+    private final GpuAdmission admission;
 
     public PreferenceAlignmentJobReconciler(OperatorConfig config, TrainerStatusClient trainerStatus,
-            EventRecorder events, OperatorMetrics metrics) {
+            EventRecorder events, OperatorMetrics metrics, Scheduling scheduling, GpuAdmission admission) {
         this.config = config;
         this.trainerStatus = trainerStatus;
         this.events = events;
         this.metrics = metrics;
+        this.scheduling = scheduling;
+        this.admission = admission;
     }
 
     @Override
@@ -112,9 +121,12 @@ public class PreferenceAlignmentJobReconciler implements ConfigurableReconciler<
         Optional<String> missingClass = job.isPresent() ? Optional.empty()
                 : StorageClasses.missingBeforeClaim(resource, context);
         Optional<ConfigMap> applied = job.isEmpty() ? Optional.empty() : context.getSecondaryResource(ConfigMap.class);
-        UnaryOperator<PreferenceAlignmentJob> withStatus = current -> withStatus(current, StatusCalculator.compute(
-                new Observation(current, SpecValidator.validate(current.getSpec()), job, pods, report, now,
-                        missingClass, applied.map(c -> SpecChanges.sinceCreated(c, current)).orElse(List.of()))));
+        QueueSlot slot = job.map(j -> queueSlot(resource, j, context)).orElse(null);
+        UnaryOperator<PreferenceAlignmentJob> withStatus = current -> StatusCopies.withStatus(current,
+                StatusCalculator.compute(new Observation(current, SpecValidator.validate(current.getSpec()), job,
+                        pods, report, now, missingClass,
+                        applied.map(c -> SpecChanges.sinceCreated(c, current)).orElse(List.of())).withQueue(slot)),
+                PreferenceAlignmentJob::new);
 
         PreferenceAlignmentJobStatus status = withStatus.apply(resource).getStatus();
         if (!status.equals(resource.getStatus())) {
@@ -137,11 +149,25 @@ public class PreferenceAlignmentJobReconciler implements ConfigurableReconciler<
         }
         // A trainer's progress arrives by polling, not by events: come back while it runs. StorageClasses are not
         // watched either: come back to see whether the missing one was created.
+        // Queued jobs too: a queue position moves when other jobs are admitted, which sends this one no event.
         if (status.getPhase() == Phase.Running || status.getPhase() == Phase.Initializing
-                || missingClass.isPresent()) {
+                || status.getPhase() == Phase.Queued || missingClass.isPresent()) {
             control.rescheduleAfter(config.statusPollInterval());
         }
         return control;
+    }
+
+    /**
+     * What the scheduler says about the Job: under the operator's budgets, an admission pass over all jobs (which may
+     * release this Job or others); under Kueue, its Workload's reason while the Job is held back.
+     */
+    private QueueSlot queueSlot(PreferenceAlignmentJob resource, Job job, Context<PreferenceAlignmentJob> context) {
+        return switch (scheduling.mode()) {
+            case BUDGETS -> admission.pass(resource, context).orElse(null);
+            case KUEUE -> Boolean.TRUE.equals(job.getSpec().getSuspend())
+                    ? KueueWorkloads.reason(context.getClient(), job).map(QueueSlot::kueue).orElse(null) : null;
+            default -> null;
+        };
     }
 
     /** Pods of an earlier Job of the same name (deleted, then recreated) are not this Job's. */
@@ -149,15 +175,5 @@ public class PreferenceAlignmentJobReconciler implements ConfigurableReconciler<
         List<OwnerReference> owners = pod.getMetadata().getOwnerReferences();
         return owners == null || owners.isEmpty()
                 || owners.stream().anyMatch(o -> o.getUid() != null && o.getUid().equals(job.getMetadata().getUid()));
-    }
-
-    /** A copy with the new status: the cached resource is never modified. */
-    private static PreferenceAlignmentJob withStatus(PreferenceAlignmentJob resource,
-            PreferenceAlignmentJobStatus status) {
-        PreferenceAlignmentJob copy = new PreferenceAlignmentJob();
-        copy.setMetadata(new ObjectMetaBuilder(resource.getMetadata()).build());
-        copy.setSpec(resource.getSpec());
-        copy.setStatus(status);
-        return copy;
     }
 }

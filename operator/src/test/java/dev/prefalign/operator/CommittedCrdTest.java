@@ -12,6 +12,7 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,16 +24,19 @@ import org.junit.jupiter.api.Test;
 class CommittedCrdTest {
 
     static final String FILE = "preferencealignmentjobs.prefalign.dev-v1.yml";
+    static final String EXPERIMENTS_FILE = "preferencealignmentexperiments.prefalign.dev-v1.yml";
 
     @Test
-    void theCommittedCrdIsTheGeneratedOne() throws IOException {
-        Path generated = Path.of("target", "kubernetes", FILE);
-        Path committed = Path.of("..", "crds", "src", "main", "kubernetes", FILE);
-        assertThat(generated).as("the Quarkus build writes the CRD").exists();
-        String fix = "the committed CRD is stale (the API types changed); this build has just generated the new one: "
-                + "cp operator/target/kubernetes/" + FILE + " crds/src/main/kubernetes/";
-        assertThat(committed).as(fix).exists();
-        assertThat(Files.readString(committed)).as(fix).isEqualTo(Files.readString(generated));
+    void theCommittedCrdsAreTheGeneratedOnes() throws IOException {
+        for (String file : List.of(FILE, EXPERIMENTS_FILE)) {
+            Path generated = Path.of("target", "kubernetes", file);
+            Path committed = Path.of("..", "crds", "src", "main", "kubernetes", file);
+            assertThat(generated).as("the Quarkus build writes the CRD").exists();
+            String fix = "the committed CRD is stale (the API types changed); this build has just generated the new "
+                    + "one: cp operator/target/kubernetes/" + file + " crds/src/main/kubernetes/";
+            assertThat(committed).as(fix).exists();
+            assertThat(Files.readString(committed)).as(fix).isEqualTo(Files.readString(generated));
+        }
     }
 
     /**

@@ -98,7 +98,9 @@ class PreferenceAlignmentJobReconcilerTest {
                 .isEqualTo(JobManifests.toYaml(created));
 
         assertThat(job.getMetadata().getLabels()).containsEntry("kueue.x-k8s.io/queue-name", "team-a");
-        assertThat(job.getSpec().getSuspend()).isFalse();
+        // Without Kueue (scheduling mode auto), the operator's own admission releases the Job it created held back.
+        eventually().untilAsserted(() -> assertThat(client.batch().v1().jobs().inNamespace(job.getMetadata()
+                .getNamespace()).withName(job.getMetadata().getName()).get().getSpec().getSuspend()).isFalse());
         assertThat(job.getSpec().getBackoffLimit()).isEqualTo(5);
         assertThat(job.getSpec().getPodFailurePolicy().getRules()).extracting(r -> r.getAction())
                 .containsExactly("Ignore", "FailJob", "Ignore");

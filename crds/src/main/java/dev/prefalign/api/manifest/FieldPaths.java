@@ -1,5 +1,6 @@
 package dev.prefalign.api.manifest;
 
+import com.fasterxml.jackson.core.JsonStreamContext;
 import java.util.regex.Pattern;
 
 /**
@@ -34,5 +35,18 @@ public final class FieldPaths {
         }
         int dot = path.lastIndexOf('.');
         return dot < 0 ? "" : path.substring(0, dot);
+    }
+
+    /** The path of a YAML/JSON parser's current entry: its current field, or its current element. */
+    public static String of(JsonStreamContext context) {
+        if (context == null || context.inRoot()) {
+            return "";
+        }
+        String parent = of(context.getParent());
+        if (context.inArray()) {
+            return element(parent, Math.max(context.getCurrentIndex(), 0));
+        }
+        String name = context.getCurrentName();
+        return name == null ? parent : child(parent, name);
     }
 }

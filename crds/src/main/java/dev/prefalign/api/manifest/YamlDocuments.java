@@ -106,22 +106,10 @@ final class YamlDocuments {
                     depth++;
                     context = context.getParent(); // the new container's own context has no name yet
                 }
-                current.putIfAbsent(pathOf(context), parser.currentTokenLocation());
+                current.putIfAbsent(FieldPaths.of(context), parser.currentTokenLocation());
             }
         }
         return documents;
-    }
-
-    private static String pathOf(JsonStreamContext context) {
-        if (context == null || context.inRoot()) {
-            return "";
-        }
-        String parent = pathOf(context.getParent());
-        if (context.inArray()) {
-            return FieldPaths.element(parent, Math.max(context.getCurrentIndex(), 0));
-        }
-        String name = context.getCurrentName();
-        return name == null ? parent : FieldPaths.child(parent, name);
     }
 
     /** SnakeYAML's message without its source excerpts: "while parsing X; expected Y, but got Z". */

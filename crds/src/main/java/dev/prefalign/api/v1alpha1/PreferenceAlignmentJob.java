@@ -5,6 +5,7 @@ import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Kind;
 import io.fabric8.kubernetes.model.annotation.Plural;
@@ -20,6 +21,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Kind(PreferenceAlignmentJob.KIND)
 @Plural("preferencealignmentjobs")
 @ShortNames("paj")
+@Categories({"all", "prefalign"})
 @AdditionalPrinterColumn(name = "Progress", jsonPath = ".status.progress.percent",
         type = AdditionalPrinterColumn.Type.NUMBER, getDescription = "Percent of the planned training steps done")
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp",

@@ -19,6 +19,8 @@ public final class ChildResources {
     public static final String MANAGED_SELECTOR = MANAGED_BY_LABEL + "=" + MANAGED_BY;
     /** Kueue's queue label: copied from the resource to its Job so that Kueue queues the Job. */
     public static final String KUEUE_QUEUE_LABEL = "kueue.x-k8s.io/queue-name";
+    /** Kueue's WorkloadPriorityClass of a job, copied from the resource like the queue name. */
+    public static final String KUEUE_PRIORITY_LABEL = "kueue.x-k8s.io/priority-class";
 
     /** Name of the trainer container in the Pod (the podFailurePolicy and the status reader refer to it). */
     public static final String TRAINER_CONTAINER = "trainer";

@@ -68,6 +68,11 @@ public final class TrainerJobs {
         if (queue != null) {
             jobLabels.put(ChildResources.KUEUE_QUEUE_LABEL, queue);
         }
+        String priority = job.getMetadata().getLabels() == null ? null
+                : job.getMetadata().getLabels().get(ChildResources.KUEUE_PRIORITY_LABEL);
+        if (priority != null) {
+            jobLabels.put(ChildResources.KUEUE_PRIORITY_LABEL, priority);
+        }
         return new JobBuilder()
                 .withMetadata(ChildResources.metadata(job, ChildResources.jobName(job), "trainer"))
                 .editMetadata().withLabels(jobLabels).endMetadata()
@@ -78,7 +83,7 @@ public final class TrainerJobs {
                 .withActiveDeadlineSeconds(runPolicy.getActiveDeadlineSeconds())
                 .withTtlSecondsAfterFinished(runPolicy.getTtlSecondsAfterFinished() == null ? null
                         : Math.toIntExact(runPolicy.getTtlSecondsAfterFinished()))
-                .withSuspend(runPolicy.isSuspend())
+                .withSuspend(SuspendPolicy.heldBackAtCreation(job, settings.scheduling()))
                 // The next Pod starts only once the previous one has ended: it has written its SIGTERM checkpoint and
                 // released the ReadWriteOnce volume.
                 .withPodReplacementPolicy("Failed")

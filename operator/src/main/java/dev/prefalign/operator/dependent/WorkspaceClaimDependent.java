@@ -2,6 +2,7 @@ package dev.prefalign.operator.dependent;
 
 import dev.prefalign.api.v1alpha1.PreferenceAlignmentJob;
 import dev.prefalign.operator.OperatorConfig;
+import dev.prefalign.operator.scheduling.SchedulingMode;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -29,6 +30,6 @@ public class WorkspaceClaimDependent
 
     @Override
     protected PersistentVolumeClaim desired(PreferenceAlignmentJob job, Context<PreferenceAlignmentJob> context) {
-        return WorkspaceClaims.desired(job, ChildSettings.from(config));
+        return WorkspaceClaims.desired(job, ChildSettings.from(config, SchedulingMode.NONE));
     }
 }

@@ -20,7 +20,7 @@ import java.util.Optional;
  * lastTransitionTime while its status stays the same (metav1.Condition's rule), so re-deriving the status from the
  * cluster at every reconcile moves no timestamps.
  */
-final class Conditions {
+public final class Conditions {
 
     private Conditions() {
     }
@@ -52,7 +52,8 @@ final class Conditions {
                 : build(type, false, verdict.phase().name(), "", previous, generation, now);
     }
 
-    private static Condition build(String type, boolean status, String reason, String message,
+    /** One condition; it keeps the lastTransitionTime of the previous condition of its type with the same status. */
+    public static Condition build(String type, boolean status, String reason, String message,
             List<Condition> previous, long generation, String now) {
         String value = status ? "True" : "False";
         String since = find(previous, type).filter(c -> value.equals(c.getStatus()))
@@ -61,7 +62,7 @@ final class Conditions {
                 .withObservedGeneration(generation).withLastTransitionTime(since).build();
     }
 
-    static Optional<Condition> find(List<Condition> conditions, String type) {
+    public static Optional<Condition> find(List<Condition> conditions, String type) {
         return conditions == null ? Optional.empty()
                 : conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
     }

@@ -22,10 +22,18 @@ import java.util.Optional;
  * @param missingStorageClass the class spec.storage.storageClassName names, when the claim is yet to be created and
  *                   the cluster has no such class
  * @param ignoredSpecChanges the {@code spec.*} fields edited since the trainer Job was created, which it does not take
+ * @param queue      what the scheduler (the operator's GPU budgets, or Kueue) says about a Job it holds back
  */
 public record Observation(PreferenceAlignmentJob resource, List<SpecViolation> violations, Optional<Job> job,
         List<Pod> pods, Optional<TrainerReport> report, Instant now, Optional<String> missingStorageClass,
-        List<String> ignoredSpecChanges) {
+        List<String> ignoredSpecChanges, Optional<QueueSlot> queue) {
+
+    public Observation(PreferenceAlignmentJob resource, List<SpecViolation> violations, Optional<Job> job,
+            List<Pod> pods, Optional<TrainerReport> report, Instant now, Optional<String> missingStorageClass,
+            List<String> ignoredSpecChanges) {
+        this(resource, violations, job, pods, report, now, missingStorageClass, ignoredSpecChanges,
+                Optional.empty());
+    }
 
     /** An observation in which the StorageClass the job names exists (or none is named). */
     public Observation(PreferenceAlignmentJob resource, List<SpecViolation> violations, Optional<Job> job,
@@ -35,6 +43,13 @@ public record Observation(PreferenceAlignmentJob resource, List<SpecViolation> v
 
     /** The same observation, with spec edits made after the Job was created. */
     public Observation withIgnoredSpecChanges(List<String> fields) {
-        return new Observation(resource, violations, job, pods, report, now, missingStorageClass, List.copyOf(fields));
+        return new Observation(resource, violations, job, pods, report, now, missingStorageClass, List.copyOf(fields),
+                queue);
+    }
+
+    /** The same observation, with the scheduler's word on the held-back Job. */
+    public Observation withQueue(QueueSlot slot) {
+        return new Observation(resource, violations, job, pods, report, now, missingStorageClass, ignoredSpecChanges,
+                Optional.ofNullable(slot));
     }
 }

@@ -6,6 +6,7 @@ import dev.prefalign.api.v1alpha1.status.CheckpointRef;
 import dev.prefalign.api.v1alpha1.status.Phase;
 import dev.prefalign.api.v1alpha1.status.PreferenceAlignmentJobStatus;
 import dev.prefalign.api.v1alpha1.status.Progress;
+import dev.prefalign.api.v1alpha1.status.QueueStatus;
 import dev.prefalign.api.v1alpha1.validation.SpecViolation;
 import dev.prefalign.operator.dependent.ChildResources;
 import dev.prefalign.operator.status.TrainerJson.Checkpoint;
@@ -58,6 +59,9 @@ public final class StatusCalculator {
         status.setRestarts(Math.max(old.getRestarts() == null ? 0 : old.getRestarts(),
                 TrainerPods.restarts(o.pods())));
         carryProgress(status, old, o.report(), summary, claim, resource.getSpec().getCheckpoints().getKeep());
+        status.setQueue(verdict.phase() == Phase.Queued
+                ? o.queue().map(q -> new QueueStatus(q.position(), q.reason())).orElse(null) : null);
+        status.setPreemptions(preemptions(old, verdict, resource));
         status.setConditions(Conditions.of(verdict, status.getCheckpoints(), old.getConditions(), generation, now));
         return status;
     }
@@ -98,6 +102,20 @@ public final class StatusCalculator {
         return verdict;
     }
 
+    /**
+     * A trainer that was past its start and is now held back again, though the user did not suspend it, was
+     * preempted: by Kueue, or by the operator for a job of higher priority.
+     */
+    private static Integer preemptions(PreferenceAlignmentJobStatus old, Verdict verdict,
+            PreferenceAlignmentJob resource) {
+        int count = old.getPreemptions() == null ? 0 : old.getPreemptions();
+        boolean wasStarted = old.getPhase() == Phase.Running || old.getPhase() == Phase.Initializing;
+        if (wasStarted && verdict.phase() == Phase.Queued && !resource.getSpec().getRunPolicy().isSuspend()) {
+            count++;
+        }
+        return count == 0 ? null : count;
+    }
+
     private static Verdict invalidSpec(Phase phase, List<SpecViolation> violations, String consequence) {
         String list = violations.stream().map(SpecViolation::message).collect(Collectors.joining("; "));
         return Verdict.stalled(phase, "InvalidSpec", "The spec is invalid (" + consequence + "): " + list + ".");
@@ -120,13 +138,7 @@ public final class StatusCalculator {
                     + "trainer stops after writing a checkpoint and resumes from it when suspend is set to false.");
         }
         if (Boolean.TRUE.equals(job.getSpec().getSuspend())) {
-            String queue = job.getMetadata().getLabels() == null ? null
-                    : job.getMetadata().getLabels().get(ChildResources.KUEUE_QUEUE_LABEL);
-            return queue != null
-                    ? Verdict.progressing(Phase.Queued, "WaitingForAdmission", "Waiting for Kueue to admit the Job "
-                            + "from LocalQueue " + queue + ".")
-                    : Verdict.progressing(Phase.Queued, "JobSuspended", "The Job " + job.getMetadata().getName()
-                            + " was suspended by another controller.");
+            return queued(job, o.queue());
         }
         Optional<Pod> active = TrainerPods.active(o.pods());
         if (active.isEmpty()) {
@@ -169,6 +181,26 @@ public final class StatusCalculator {
         return Verdict.progressing(Phase.Running, "Training", r.totalSteps() > 0
                 ? String.format(Locale.ROOT, "Step %d of %d (%.1f%%).", r.step(), r.totalSteps(), r.percent())
                 : "Step " + r.step() + ".");
+    }
+
+    /** A Job held back by Kueue, by the operator's GPU budgets, or by someone else. */
+    private static Verdict queued(Job job, Optional<QueueSlot> slot) {
+        String queue = job.getMetadata().getLabels() == null ? null
+                : job.getMetadata().getLabels().get(ChildResources.KUEUE_QUEUE_LABEL);
+        if (slot.isPresent() && slot.get().impossible()) {
+            return Verdict.stalled(Phase.Queued, "ExceedsBudget", "The job can never start: " + slot.get().reason()
+                    + ". Ask for fewer GPUs (spec.resources.gpus), or raise the budget.");
+        }
+        if (queue != null) {
+            return Verdict.progressing(Phase.Queued, "WaitingForAdmission", "Waiting for Kueue to admit the Job "
+                    + "from LocalQueue " + queue + slot.map(s -> ": " + s.reason()).orElse("") + ".");
+        }
+        if (slot.isPresent() && slot.get().position() != null) {
+            return Verdict.progressing(Phase.Queued, "WaitingForBudget", "Waiting for GPUs, number "
+                    + slot.get().position() + " in the queue: " + slot.get().reason() + ".");
+        }
+        return Verdict.progressing(Phase.Queued, "JobSuspended", "The Job " + job.getMetadata().getName()
+                + " was suspended by another controller.");
     }
 
     /** Stalled, not failed: the kubelet retries on its own and the Pod starts once the cause is fixed. */

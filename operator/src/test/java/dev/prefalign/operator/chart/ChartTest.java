@@ -43,21 +43,27 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ChartTest {
 
-    static final String CRD_FILE = "preferencealignmentjobs.prefalign.dev-v1.yml";
+    static final List<String> CRD_FILES = List.of("preferencealignmentjobs.prefalign.dev-v1.yml",
+            "preferencealignmentexperiments.prefalign.dev-v1.yml");
 
     /**
      * Every right the operator needs on namespaced objects, read from its code: resource -> verbs. Anything more is
      * a right it does not use.
      */
-    static final Map<String, Set<String>> JOB_RIGHTS = Map.of(
-            "prefalign.dev/preferencealignmentjobs", Set.of("get", "list", "watch", "patch", "update", "delete"),
-            "prefalign.dev/preferencealignmentjobs/status", Set.of("get", "patch", "update"),
-            "prefalign.dev/preferencealignmentjobs/finalizers", Set.of("update"),
-            "batch/jobs", Set.of("create", "get", "list", "watch", "patch", "update"),
-            "persistentvolumeclaims", Set.of("create", "get", "list", "watch"),
-            "configmaps", Set.of("create", "get", "list", "watch"),
-            "pods", Set.of("get", "list", "watch"),
-            "events", Set.of("create"));
+    static final Map<String, Set<String>> JOB_RIGHTS = Map.ofEntries(
+            Map.entry("prefalign.dev/preferencealignmentjobs",
+                    Set.of("create", "get", "list", "watch", "patch", "update", "delete")),
+            Map.entry("prefalign.dev/preferencealignmentjobs/status", Set.of("get", "patch", "update")),
+            Map.entry("prefalign.dev/preferencealignmentjobs/finalizers", Set.of("update")),
+            Map.entry("prefalign.dev/preferencealignmentexperiments", Set.of("get", "list", "watch", "patch", "update")),
+            Map.entry("prefalign.dev/preferencealignmentexperiments/status", Set.of("get", "patch", "update")),
+            Map.entry("prefalign.dev/preferencealignmentexperiments/finalizers", Set.of("update")),
+            Map.entry("batch/jobs", Set.of("create", "get", "list", "watch", "patch", "update")),
+            Map.entry("persistentvolumeclaims", Set.of("create", "get", "list", "watch")),
+            Map.entry("configmaps", Set.of("create", "get", "list", "watch", "patch", "update")),
+            Map.entry("pods", Set.of("get", "list", "watch")),
+            Map.entry("events", Set.of("create")),
+            Map.entry("kueue.x-k8s.io/workloads", Set.of("list")));
 
     @TempDir
     Path tmp;
@@ -69,15 +75,18 @@ class ChartTest {
     }
 
     @Test
-    void chartCrdIsTheCommittedGeneratedOne() throws IOException {
-        Path chart = RenderedChart.CHART.resolve("crds").resolve(CRD_FILE);
-        Path committed = Path.of("..", "crds", "src", "main", "kubernetes", CRD_FILE);
-        String fix = "the chart's CRD differs from the committed one; the operator build copies it at "
-                + "generate-resources, or: cp crds/src/main/kubernetes/" + CRD_FILE + " charts/prefalign-operator/crds/";
-        assertThat(chart).as(fix).exists();
-        assertThat(Files.readAllBytes(chart)).as(fix).isEqualTo(Files.readAllBytes(committed));
-        try (Stream<Path> files = Files.list(chart.getParent())) {
-            assertThat(files.map(p -> p.getFileName().toString())).as("only the CRD in crds/").containsExactly(CRD_FILE);
+    void chartCrdsAreTheCommittedGeneratedOnes() throws IOException {
+        for (String file : CRD_FILES) {
+            Path chart = RenderedChart.CHART.resolve("crds").resolve(file);
+            Path committed = Path.of("..", "crds", "src", "main", "kubernetes", file);
+            String fix = "the chart's CRD differs from the committed one; the operator build copies it at "
+                    + "generate-resources, or: cp crds/src/main/kubernetes/" + file + " charts/prefalign-operator/crds/";
+            assertThat(chart).as(fix).exists();
+            assertThat(Files.readAllBytes(chart)).as(fix).isEqualTo(Files.readAllBytes(committed));
+        }
+        try (Stream<Path> files = Files.list(RenderedChart.CHART.resolve("crds"))) {
+            assertThat(files.map(p -> p.getFileName().toString())).as("only the CRDs in crds/")
+                    .containsExactlyInAnyOrderElementsOf(CRD_FILES);
         }
     }
 
@@ -86,7 +95,8 @@ class ChartTest {
         RenderedChart chart = RenderedChart.render(tmp, "");
 
         assertThat(chart.kinds()).containsExactlyInAnyOrder("ServiceAccount", "ClusterRole", "ClusterRoleBinding",
-                "ClusterRole", "ClusterRoleBinding", "ClusterRole", "ClusterRoleBinding", "Service", "Deployment");
+                "ClusterRole", "ClusterRoleBinding", "ClusterRole", "ClusterRoleBinding", "ClusterRole",
+                "ClusterRoleBinding", "Service", "Deployment");
         Deployment deployment = chart.one(Deployment.class);
         assertThat(deployment.getMetadata().getNamespace()).isEqualTo(RenderedChart.NAMESPACE);
         assertThat(deployment.getSpec().getReplicas()).as("no leader election: one operator").isEqualTo(1);
@@ -136,6 +146,16 @@ class ChartTest {
                 "apiextensions.k8s.io/customresourcedefinitions", Set.of("get", "list")));
         assertThat(rights(clusterRole(chart, RenderedChart.FULLNAME + "-storage-classes").getRules()))
                 .isEqualTo(Map.of("storage.k8s.io/storageclasses", Set.of("get")));
+        ClusterRole scheduling = clusterRole(chart, RenderedChart.FULLNAME + "-scheduling");
+        assertThat(rights(scheduling.getRules())).isEqualTo(Map.of(
+                "scheduling.k8s.io/priorityclasses", Set.of("list"),
+                "apiextensions.k8s.io/customresourcedefinitions", Set.of("get")));
+        assertThat(scheduling.getRules()).filteredOn(r -> r.getResources().contains("customresourcedefinitions"))
+                .singleElement().satisfies(r -> assertThat(r.getResourceNames())
+                        .containsExactly("workloads.kueue.x-k8s.io"));
+        assertThat(env(operator)).containsEntry("PREFALIGN_OPERATOR_SCHEDULING_MODE", "auto")
+                .containsEntry("PREFALIGN_OPERATOR_SCHEDULING_PREEMPTION", "false")
+                .doesNotContainKey("PREFALIGN_OPERATOR_SCHEDULING_CLUSTER_BUDGET");
         assertLeastPrivilege(chart);
 
         Service service = chart.one(Service.class);
@@ -153,6 +173,7 @@ class ChartTest {
                 trainerImage: registry.example/prefalign-trainer:1.2.3
                 defaultStorageClass: fast-ssd
                 statusPollInterval: 10s
+                scheduling: {mode: budgets, clusterBudget: "nvidia.com/gpu=8", preemption: true}
                 """);
 
         Container operator = chart.one(Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
@@ -160,7 +181,10 @@ class ChartTest {
                 .containsEntry("PREFALIGN_OPERATOR_WATCHED_NAMESPACES", "team-a,team-b")
                 .containsEntry("PREFALIGN_OPERATOR_TRAINER_IMAGE", "registry.example/prefalign-trainer:1.2.3")
                 .containsEntry("PREFALIGN_OPERATOR_STORAGE_DEFAULT_STORAGE_CLASS", "fast-ssd")
-                .containsEntry("PREFALIGN_OPERATOR_STATUS_POLL_INTERVAL", "10s");
+                .containsEntry("PREFALIGN_OPERATOR_STATUS_POLL_INTERVAL", "10s")
+                .containsEntry("PREFALIGN_OPERATOR_SCHEDULING_MODE", "budgets")
+                .containsEntry("PREFALIGN_OPERATOR_SCHEDULING_CLUSTER_BUDGET", "nvidia.com/gpu=8")
+                .containsEntry("PREFALIGN_OPERATOR_SCHEDULING_PREEMPTION", "true");
 
         List<Role> roles = chart.all(Role.class);
         assertThat(roles).extracting(r -> r.getMetadata().getNamespace()).containsExactlyInAnyOrder("team-a", "team-b");
@@ -173,10 +197,12 @@ class ChartTest {
             assertThat(b.getRoleRef().getName()).isEqualTo(RenderedChart.FULLNAME);
             assertBoundToServiceAccount(b.getSubjects(), chart);
         });
-        // Only reads of cluster-scoped kinds remain cluster-wide: CRDs (start-up check) and StorageClasses.
+        // Only reads of cluster-scoped kinds remain cluster-wide: CRDs (start-up check, Kueue detection),
+        // StorageClasses and PriorityClasses.
         assertThat(chart.all(ClusterRole.class)).flatExtracting(c -> rights(c.getRules()).keySet())
                 .containsExactlyInAnyOrder("apiextensions.k8s.io/customresourcedefinitions",
-                        "storage.k8s.io/storageclasses");
+                        "storage.k8s.io/storageclasses", "scheduling.k8s.io/priorityclasses",
+                        "apiextensions.k8s.io/customresourcedefinitions");
         assertLeastPrivilege(chart);
     }
 
@@ -259,7 +285,8 @@ class ChartTest {
         RenderedChart chart = RenderedChart.render(tmp, "crdValidation: false");
 
         assertThat(chart.all(ClusterRole.class)).extracting(c -> c.getMetadata().getName())
-                .containsExactlyInAnyOrder(RenderedChart.FULLNAME, RenderedChart.FULLNAME + "-storage-classes");
+                .containsExactlyInAnyOrder(RenderedChart.FULLNAME, RenderedChart.FULLNAME + "-storage-classes",
+                        RenderedChart.FULLNAME + "-scheduling");
         Container operator = chart.one(Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(env(operator)).containsEntry("QUARKUS_OPERATOR_SDK_CRD_VALIDATE", "false");
     }

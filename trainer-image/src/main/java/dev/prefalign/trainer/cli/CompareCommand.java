@@ -1,11 +1,10 @@
 package dev.prefalign.trainer.cli;
 
+import dev.prefalign.api.experiment.PlannedRun;
 import dev.prefalign.trainer.experiment.Experiment;
 import dev.prefalign.trainer.experiment.ExperimentFiles;
 import dev.prefalign.trainer.experiment.ExperimentPlan;
-import dev.prefalign.trainer.experiment.ExperimentPlanner;
 import dev.prefalign.trainer.experiment.ExperimentRunner;
-import dev.prefalign.trainer.experiment.PlannedRun;
 import dev.prefalign.trainer.experiment.WorkDirLayout;
 import dev.prefalign.trainer.job.SourceLocations;
 import dev.prefalign.trainer.report.ReportWriter;
@@ -36,7 +35,7 @@ final class CompareCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Experiment experiment = ExperimentFiles.read(file);
         Path manifestDir = file.toAbsolutePath().getParent();
-        ExperimentPlan plan = ExperimentPlanner.plan(experiment, manifestDir);
+        ExperimentPlan plan = ExperimentPlan.of(experiment, manifestDir);
         System.out.println("experiment " + experiment.name() + ": " + plan.runs().size() + " runs");
         for (PlannedRun run : plan.runs()) {
             System.out.println("  " + run.name() + "  " + run.settingTexts());

@@ -1,5 +1,8 @@
 package dev.prefalign.trainer.evaluation;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Decides which of two replies to the same prompt is better. Win rates of one model's greedy replies over another's are
  * counted with a judge (ties count half).
@@ -17,4 +20,16 @@ public interface Judge {
     String description();
 
     Verdict compare(EvalPrompt prompt, String first, String second);
+
+    /**
+     * Verdicts for many comparisons at once, in order (the three lists have the same size). A judge that is cheaper in
+     * bulk (a reward model scores replies in batches) overrides it; the verdicts must equal {@link #compare}'s.
+     */
+    default List<Verdict> compareAll(List<EvalPrompt> prompts, List<String> first, List<String> second) {
+        List<Verdict> out = new ArrayList<>(prompts.size());
+        for (int i = 0; i < prompts.size(); i++) {
+            out.add(compare(prompts.get(i), first.get(i), second.get(i)));
+        }
+        return out;
+    }
 }

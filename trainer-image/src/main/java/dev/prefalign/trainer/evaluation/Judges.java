@@ -40,6 +40,33 @@ public final class Judges {
         return Optional.ofNullable(judges().get(name));
     }
 
+    /**
+     * Every judge name an experiment may write: those of {@link #judges()} and {@value RewardModelJudge#NAME}, which
+     * needs {@code spec.evaluation.rewardModel} and so is not built from its name alone.
+     */
+    public static List<String> names() {
+        List<String> out = new ArrayList<>(judges().keySet());
+        out.remove(RewardModelJudge.NAME);
+        out.add(RewardModelJudge.NAME);
+        return out;
+    }
+
+    /**
+     * The judge the settings name: for {@value RewardModelJudge#NAME} a judge over the settings' resolved reward model
+     * (empty when it is not resolved), else {@link #judge(String)}; empty without a judge. A reward-model judge holds
+     * its model once it has compared: close it ({@link AutoCloseable}) when done.
+     */
+    public static Optional<Judge> judge(EvaluationSettings settings) {
+        if (settings.judge() == null) {
+            return Optional.empty();
+        }
+        if (settings.judge().equals(RewardModelJudge.NAME)) {
+            RewardModelSettings model = settings.rewardModel();
+            return model != null && model.resolved() ? Optional.of(new RewardModelJudge(model)) : Optional.empty();
+        }
+        return judge(settings.judge());
+    }
+
     /** The rules named, in order; an unknown name is an error the caller reported already. */
     public static List<ReplyRule> rules(List<String> names) {
         Map<String, ReplyRule> all = rules();

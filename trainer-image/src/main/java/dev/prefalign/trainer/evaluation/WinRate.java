@@ -1,5 +1,6 @@
 package dev.prefalign.trainer.evaluation;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -27,9 +28,9 @@ public record WinRate(String model, String against, String judge, int wins, int 
             throw new IllegalArgumentException(model + " has " + replies.size() + " replies but " + against + " has "
                     + otherReplies.size() + "; win rates need replies to the same prompts");
         }
-        int wins = 0;
-        int ties = 0;
-        int losses = 0;
+        List<EvalPrompt> prompts = new ArrayList<>();
+        List<String> first = new ArrayList<>();
+        List<String> second = new ArrayList<>();
         for (int i = 0; i < replies.size(); i++) {
             Generation a = replies.get(i);
             Generation b = otherReplies.get(i);
@@ -37,7 +38,15 @@ public record WinRate(String model, String against, String judge, int wins, int 
                 throw new IllegalArgumentException("reply " + (i + 1) + " of " + model + " and of " + against
                         + " answer different prompts; win rates need replies to the same prompts");
             }
-            switch (judge.compare(a.context(), a.reply(), b.reply())) {
+            prompts.add(a.context());
+            first.add(a.reply());
+            second.add(b.reply());
+        }
+        int wins = 0;
+        int ties = 0;
+        int losses = 0;
+        for (Verdict verdict : judge.compareAll(prompts, first, second)) {
+            switch (verdict) {
                 case FIRST -> wins++;
                 case SECOND -> losses++;
                 case TIE -> ties++;

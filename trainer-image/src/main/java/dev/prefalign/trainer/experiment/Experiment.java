@@ -1,5 +1,8 @@
 package dev.prefalign.trainer.experiment;
 
+import dev.prefalign.api.experiment.ExperimentDesign;
+import dev.prefalign.api.experiment.GridAxis;
+import dev.prefalign.api.experiment.YamlLocations;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.prefalign.trainer.evaluation.EvaluationSettings;
 import java.util.List;
@@ -17,13 +20,18 @@ import java.util.List;
  */
 public record Experiment(String name, String origin, String text, ObjectNode base, List<GridAxis> grid,
         List<ObjectNode> variations, int maxConcurrent, EvaluationSettings evaluation, YamlLocations locations) {
-    public static final String API_VERSION = "prefalign.dev/v1alpha1";
-    public static final String KIND = "PreferenceAlignmentExperiment";
+    public static final String API_VERSION = ExperimentDesign.API_VERSION;
+    public static final String KIND = ExperimentDesign.KIND;
     /** Label every run's job carries, so that runs can be listed by experiment. */
-    public static final String LABEL = "prefalign.dev/experiment";
+    public static final String LABEL = ExperimentDesign.LABEL;
 
     public Experiment {
         grid = List.copyOf(grid);
         variations = List.copyOf(variations);
+    }
+
+    /** What the planner expands into runs. */
+    public ExperimentDesign design() {
+        return new ExperimentDesign(name, origin, base, grid, variations, locations);
     }
 }

@@ -1,5 +1,8 @@
 package dev.prefalign.trainer.experiment;
 
+import dev.prefalign.api.experiment.ExperimentSpecs;
+import dev.prefalign.api.experiment.GridAxis;
+import dev.prefalign.api.experiment.YamlLocations;
 import dev.prefalign.api.manifest.FieldPaths;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
@@ -13,32 +16,31 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import dev.prefalign.api.manifest.ManifestException;
 import dev.prefalign.api.manifest.ManifestProblem;
-import dev.prefalign.api.v1alpha1.spec.KubernetesNames;
 import dev.prefalign.trainer.evaluation.EvaluationSettings;
 import dev.prefalign.trainer.evaluation.Judges;
 import dev.prefalign.trainer.evaluation.RankBy;
+import dev.prefalign.trainer.evaluation.RewardModelJudge;
+import dev.prefalign.trainer.evaluation.RewardModelSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Reads a PreferenceAlignmentExperiment file and checks its own fields (everything but the job specs, which
- * {@link ExperimentPlanner} checks run by run). Every problem is reported at once with file, line and field.
+ * {@link dev.prefalign.api.experiment.ExperimentPlanner} checks run by run). Every problem is reported at once
+ * with file, line and field.
  */
 public final class ExperimentFiles {
-    /** Runs are named {@code <experiment>-<index>-<description>} and must stay valid label values (63). */
-    static final int MAX_NAME_LENGTH = 50;
-    private static final Pattern AXIS_PATH = Pattern.compile("[A-Za-z][A-Za-z0-9]*(\\.[A-Za-z][A-Za-z0-9]*)*");
     private static final List<String> TOP_LEVEL = List.of("apiVersion", "kind", "metadata", "spec");
     private static final List<String> METADATA = List.of("name", "namespace", "labels", "annotations");
     private static final List<String> SPEC = List.of("base", "grid", "variations", "evaluation", "maxConcurrent");
-    private static final List<String> EVALUATION = List.of("prompts", "maxNewTokens", "rules", "judge", "rankBy");
+    private static final List<String> EVALUATION = List.of("prompts", "maxNewTokens", "rules", "judge", "rankBy",
+            "rewardModel");
+    private static final List<String> REWARD_MODEL = List.of("source", "maxLength");
 
     static final ObjectMapper YAML = YAMLMapper.builder(YAMLFactory.builder()
                     .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -86,15 +88,9 @@ public final class ExperimentFiles {
                     + "and grid or variations"));
         } else {
             unknownKeys(spec, "spec", SPEC, at, problems);
-            JsonNode baseNode = spec.path("base");
-            if (baseNode.isObject()) {
-                base = (ObjectNode) baseNode;
-            } else {
-                problems.add(at.problem("spec.base", "spec.base is required: the PreferenceAlignmentJob spec every "
-                        + "run starts from (method, model, dataset, training, ...)"));
-            }
-            grid = grid(spec.path("grid"), at, problems);
-            variations = variations(spec.path("variations"), at, problems);
+            base = ExperimentSpecs.base(spec.path("base"), at, problems);
+            grid = ExperimentSpecs.grid(spec.path("grid"), at, problems);
+            variations = ExperimentSpecs.variations(spec.path("variations"), at, problems);
             maxConcurrent = wholeNumber(spec, "maxConcurrent", "spec.maxConcurrent", 1, 1, at, problems);
             evaluation = evaluation(spec.path("evaluation"), at, problems);
         }
@@ -146,88 +142,8 @@ public final class ExperimentFiles {
             return "";
         }
         String n = name.asText();
-        if (n.isEmpty() || !n.matches(KubernetesNames.DNS_SUBDOMAIN_OR_EMPTY)) {
-            problems.add(at.problem("metadata.name", "metadata.name \"" + n + "\" is not valid: use lower-case "
-                    + "letters, digits, '-' and '.', starting and ending with a letter or digit"));
-        } else if (n.length() > MAX_NAME_LENGTH) {
-            problems.add(at.problem("metadata.name", "metadata.name is " + n.length() + " characters long; at most "
-                    + MAX_NAME_LENGTH + " leave room for the run names (<name>-<index>-<description>)"));
-        }
+        ExperimentSpecs.nameProblem(n).ifPresent(problem -> problems.add(at.problem("metadata.name", problem)));
         return n;
-    }
-
-    private static List<GridAxis> grid(JsonNode grid, YamlLocations at, List<ManifestProblem> problems) {
-        if (grid.isMissingNode() || grid.isNull()) {
-            return List.of();
-        }
-        if (!grid.isObject()) {
-            problems.add(at.problem("spec.grid", "spec.grid must be a mapping from a spec field to its values, e.g. "
-                    + "dpo.beta: [0.1, 0.5]"));
-            return List.of();
-        }
-        List<GridAxis> axes = new ArrayList<>();
-        grid.fields().forEachRemaining(entry -> {
-            String path = entry.getKey();
-            String where = FieldPaths.child("spec.grid", path);
-            if (path.startsWith("spec.")) {
-                problems.add(at.problem(where, where + ": write grid fields relative to spec, as "
-                        + path.substring("spec.".length())));
-                return;
-            }
-            if (!AXIS_PATH.matcher(path).matches()) {
-                problems.add(at.problem(where, where + ": \"" + path + "\" is not a field path; write the spec "
-                        + "field's names joined by '.', e.g. dpo.beta or training.learningRate"));
-                return;
-            }
-            JsonNode values = entry.getValue();
-            if (!values.isArray() || values.isEmpty()) {
-                problems.add(at.problem(where, where + " must be a non-empty list of values, e.g. [0.1, 0.5]"));
-                return;
-            }
-            List<JsonNode> list = new ArrayList<>();
-            Set<JsonNode> seen = new HashSet<>();
-            for (int i = 0; i < values.size(); i++) {
-                JsonNode v = values.get(i);
-                if (!seen.add(v)) {
-                    problems.add(at.problem(FieldPaths.element(where, i), where + " lists " + v + " twice; each "
-                            + "value gives runs of its own, so list it once"));
-                }
-                list.add(v);
-            }
-            axes.add(new GridAxis(path, list));
-        });
-        for (GridAxis a : axes) {
-            for (GridAxis b : axes) {
-                if (b.path().startsWith(a.path() + ".")) {
-                    problems.add(at.problem(b.origin(), b.origin() + " lies inside " + a.origin() + "; vary a "
-                            + "section or its fields, not both"));
-                }
-            }
-        }
-        return axes;
-    }
-
-    private static List<ObjectNode> variations(JsonNode node, YamlLocations at, List<ManifestProblem> problems) {
-        if (node.isMissingNode() || node.isNull()) {
-            return List.of();
-        }
-        if (!node.isArray()) {
-            problems.add(at.problem("spec.variations", "spec.variations must be a list of partial job specs, e.g. "
-                    + "- {method: ORPO, orpo: {lambda: 0.5}}"));
-            return List.of();
-        }
-        List<ObjectNode> out = new ArrayList<>();
-        for (int i = 0; i < node.size(); i++) {
-            JsonNode v = node.get(i);
-            String where = FieldPaths.element("spec.variations", i);
-            if (!v.isObject() || v.isEmpty()) {
-                problems.add(at.problem(where, where + " must be a non-empty mapping of job spec fields (a partial "
-                        + "spec laid over spec.base)"));
-            } else {
-                out.add((ObjectNode) v);
-            }
-        }
-        return out;
     }
 
     private static EvaluationSettings evaluation(JsonNode node, YamlLocations at, List<ManifestProblem> problems) {
@@ -236,7 +152,7 @@ public final class ExperimentFiles {
         }
         if (!node.isObject()) {
             problems.add(at.problem("spec.evaluation", "spec.evaluation must be a mapping (prompts, maxNewTokens, "
-                    + "rules, judge, rankBy)"));
+                    + "rules, judge, rankBy, rewardModel)"));
             return EvaluationSettings.defaults();
         }
         unknownKeys(node, "spec.evaluation", EVALUATION, at, problems);
@@ -269,7 +185,7 @@ public final class ExperimentFiles {
         String judge = null;
         JsonNode judgeNode = node.path("judge");
         if (!judgeNode.isMissingNode() && !judgeNode.isNull()) {
-            Set<String> knownJudges = Judges.judges().keySet();
+            List<String> knownJudges = Judges.names();
             if (!judgeNode.isTextual() || !knownJudges.contains(judgeNode.asText())) {
                 problems.add(at.problem("spec.evaluation.judge", "spec.evaluation.judge: unknown judge " + judgeNode
                         + " (known: " + String.join(", ", knownJudges) + "; add one through the Judge or ReplyRule "
@@ -295,11 +211,52 @@ public final class ExperimentFiles {
                 rankBy = parsed.key();
             }
         }
+        RewardModelSettings rewardModel = rewardModel(node.path("rewardModel"), judge, judgeNode, at, problems);
         if (prompts == 0 && (!rules.isEmpty() || judge != null)) {
             problems.add(at.problem("spec.evaluation.prompts", "spec.evaluation.prompts is 0, but rules and judges "
                     + "need generated replies; set prompts > 0 or remove rules and judge"));
         }
-        return new EvaluationSettings(prompts, maxNewTokens, rules, judge, rankBy);
+        return new EvaluationSettings(prompts, maxNewTokens, rules, judge, rankBy, rewardModel);
+    }
+
+    /**
+     * {@code spec.evaluation.rewardModel}: required by, and only allowed with, the reward-model judge, so that a
+     * reward model written for nothing does not go unnoticed.
+     */
+    private static RewardModelSettings rewardModel(JsonNode node, String judge, JsonNode judgeNode, YamlLocations at,
+            List<ManifestProblem> problems) {
+        String field = "spec.evaluation.rewardModel";
+        boolean wanted = RewardModelJudge.NAME.equals(judge);
+        if (node.isMissingNode() || node.isNull()) {
+            if (wanted) {
+                problems.add(at.problem("spec.evaluation.judge", "spec.evaluation.judge is " + RewardModelJudge.NAME
+                        + " but " + RewardModelSettings.FIELD + " is not set; add rewardModel: {source: ./rm} (a "
+                        + "local folder, pvc://claim/path or hf://owner/name) under spec.evaluation"));
+            }
+            return null;
+        }
+        if (!wanted && (judge != null || judgeNode.isMissingNode() || judgeNode.isNull())) {
+            problems.add(at.problem(field, field + " is set but spec.evaluation.judge is "
+                    + (judge == null ? "not set" : judge) + "; the reward model only serves judge: "
+                    + RewardModelJudge.NAME + " (set it, or remove rewardModel)"));
+            return null;
+        }
+        if (!node.isObject()) {
+            problems.add(at.problem(field, field + " must be a mapping with source (and optionally maxLength), not "
+                    + node));
+            return null;
+        }
+        unknownKeys(node, field, REWARD_MODEL, at, problems);
+        JsonNode source = node.path("source");
+        int maxLength = wholeNumber(node, "maxLength", field + ".maxLength", RewardModelSettings.DEFAULT_MAX_LENGTH,
+                2, at, problems);
+        if (!source.isTextual() || source.asText().isBlank()) {
+            problems.add(at.problem(source.isMissingNode() ? field : RewardModelSettings.FIELD,
+                    RewardModelSettings.FIELD + " is required: the reward model folder (a local path, pvc://claim/path "
+                            + "or hf://owner/name[@revision]), not " + (source.isMissingNode() ? "missing" : source)));
+            return null;
+        }
+        return RewardModelSettings.of(source.asText(), maxLength);
     }
 
     private static int wholeNumber(JsonNode parent, String key, String path, int fallback, int min, YamlLocations at,

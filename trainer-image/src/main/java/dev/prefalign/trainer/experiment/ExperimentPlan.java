@@ -1,6 +1,11 @@
 package dev.prefalign.trainer.experiment;
 
+import dev.prefalign.api.experiment.ExperimentPlanner;
+import dev.prefalign.api.experiment.PlannedRun;
+import dev.prefalign.api.experiment.RunPlan;
+import dev.prefalign.api.manifest.ManifestException;
 import dev.prefalign.api.v1alpha1.PreferenceAlignmentJob;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -11,5 +16,16 @@ import java.util.List;
 public record ExperimentPlan(Experiment experiment, List<PlannedRun> runs, PreferenceAlignmentJob scoringJob) {
     public ExperimentPlan {
         runs = List.copyOf(runs);
+    }
+
+    /**
+     * Expands and validates the experiment's runs (see {@link ExperimentPlanner}).
+     *
+     * @param manifestDir the experiment file's folder: relative local sources are made absolute against it; null
+     *                    keeps sources as written
+     */
+    public static ExperimentPlan of(Experiment experiment, Path manifestDir) throws ManifestException {
+        RunPlan plan = ExperimentPlanner.plan(experiment.design(), manifestDir);
+        return new ExperimentPlan(experiment, plan.runs(), plan.scoringJob());
     }
 }

@@ -1,5 +1,6 @@
 package dev.prefalign.trainer.experiment;
 
+import dev.prefalign.api.experiment.PlannedRun;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.prefalign.api.manifest.JobManifests;
@@ -8,6 +9,8 @@ import dev.prefalign.trainer.evaluation.Judges;
 import dev.prefalign.trainer.evaluation.ModelEvaluation;
 import dev.prefalign.trainer.evaluation.ModelEvaluator;
 import dev.prefalign.trainer.evaluation.ReplyRule;
+import dev.prefalign.trainer.evaluation.RewardModelSettings;
+import dev.prefalign.trainer.evaluation.reward.SequenceClassifier;
 import dev.prefalign.trainer.job.JobException;
 import dev.prefalign.trainer.job.JobRunner;
 import dev.prefalign.trainer.job.RunSummary;
@@ -39,6 +42,8 @@ public final class ExperimentRunner {
     private final SourceLocations sources;
     private final PrintStream out;
     private final boolean showProgress;
+    /** The experiment's evaluation settings, with the reward model resolved to a local folder once run() has. */
+    private EvaluationSettings evaluation;
 
     /** What happened, in numbers. */
     public record Outcome(int succeeded, int failed, boolean interrupted) {
@@ -55,6 +60,7 @@ public final class ExperimentRunner {
         this.sources = sources;
         this.out = out;
         this.showProgress = showProgress;
+        this.evaluation = plan.experiment().evaluation();
     }
 
     /**
@@ -87,9 +93,33 @@ public final class ExperimentRunner {
         }
     }
 
+    /**
+     * The settings with the reward model resolved to a local folder and its revision: an {@code hf://} one is
+     * downloaded, and the folder is checked (a one-label sequence classifier with its score head) before any run
+     * trains, so that a wrong reward model does not surface only at the report.
+     */
+    static EvaluationSettings resolveRewardModel(EvaluationSettings settings, SourceLocations sources,
+            PrintStream out) throws JobException {
+        RewardModelSettings model = settings.rewardModel();
+        if (model == null) {
+            return settings;
+        }
+        Path dir = sources.resolve(model.source(), RewardModelSettings.FIELD);
+        try {
+            SequenceClassifier.check(dir);
+        } catch (IOException | RuntimeException e) {
+            throw new JobException(RewardModelSettings.FIELD + " (" + model.source() + "): " + e.getMessage(), e);
+        }
+        RewardModelSettings resolved = model.at(dir.toAbsolutePath().normalize().toString(),
+                Revisions.of(model.source(), sources).revision());
+        out.println("reward model for the judge: " + resolved.describe());
+        return settings.withRewardModel(resolved);
+    }
+
     /** Checks (see {@link #checkBeforeRunning}), trains the runs not finished yet, and evaluates. */
     public Outcome run() throws JobException, IOException {
         checkBeforeRunning();
+        evaluation = resolveRewardModel(plan.experiment().evaluation(), sources, out);
         Files.createDirectories(workDir);
         Files.writeString(workDir.resolve(WorkDirLayout.EXPERIMENT_COPY), plan.experiment().text(),
                 StandardCharsets.UTF_8);
@@ -236,7 +266,7 @@ public final class ExperimentRunner {
                         r.job().getSpec().getMethod().name()))
                 .toList();
         return new ExperimentIndex(plan.experiment().name(), Path.of(plan.experiment().origin()).toAbsolutePath()
-                .toString(), CodeVersion.current(), Instant.now().toString(), plan.experiment().evaluation(), entries,
+                .toString(), CodeVersion.current(), Instant.now().toString(), evaluation, entries,
                 JobManifests.toYaml(plan.scoringJob()));
     }
 

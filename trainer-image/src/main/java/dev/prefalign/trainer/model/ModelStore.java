@@ -37,15 +37,49 @@ public final class ModelStore {
     /** Reads a model folder onto a new sub-manager of {@code parent} (on the parent's device). */
     public static CausalLm load(Path dir, NDManager parent) throws IOException {
         ModelConfig config = ModelConfig.read(dir);
+        Map<String, long[]> wanted = new LinkedHashMap<>();
+        for (String name : TensorNames.all(config)) {
+            wanted.put(name, TensorNames.shape(config, name));
+        }
         NDManager manager = parent.newSubManager();
+        return new CausalLm(config, manager, read(dir, wanted, manager, config.tieWordEmbeddings()));
+    }
+
+    /**
+     * Reads the decoder of a model whose head is not a language-model head (a sequence classifier's {@code score}):
+     * the {@code model.*} tensors (embeddings, layers, final norm) and the head's tensors, with no
+     * {@code lm_head.weight}. The returned model's {@link CausalLm#hiddenStates} work; its {@link CausalLm#logits} do
+     * not, and its parameters also hold the head's tensors under their own names. {@link #load} still requires the
+     * LM head of an untied causal LM.
+     *
+     * @param config the decoder's configuration (the caller checked the head-specific fields)
+     * @param head   the head's tensor names and the shapes they must have
+     */
+    public static CausalLm loadDecoder(Path dir, ModelConfig config, Map<String, long[]> head, NDManager parent)
+            throws IOException {
+        Map<String, long[]> wanted = new LinkedHashMap<>();
+        for (String name : TensorNames.all(config)) {
+            if (!name.equals(TensorNames.LM_HEAD)) {
+                wanted.put(name, TensorNames.shape(config, name));
+            }
+        }
+        wanted.putAll(head);
+        NDManager manager = parent.newSubManager();
+        return new CausalLm(config, manager, read(dir, wanted, manager, true));
+    }
+
+    /** Reads the wanted tensors, checking presence and shape; the manager is closed when that fails. */
+    private static Map<String, NDArray> read(Path dir, Map<String, long[]> wanted, NDManager manager,
+            boolean lmHeadOptional) throws IOException {
         Map<String, NDArray> params = new LinkedHashMap<>();
         try (ModelWeights weights = ModelWeights.open(dir)) {
-            for (String name : TensorNames.all(config)) {
+            for (Map.Entry<String, long[]> e : wanted.entrySet()) {
+                String name = e.getKey();
                 if (!weights.names().contains(name)) {
                     throw new IOException(dir + ": tensor " + name + " is missing from the safetensors files"
                             + (name.equals(TensorNames.LM_HEAD) ? " (config says tie_word_embeddings: false)" : ""));
                 }
-                long[] expected = TensorNames.shape(config, name);
+                long[] expected = e.getValue();
                 long[] actual = weights.shape(name);
                 if (!Arrays.equals(expected, actual)) {
                     throw new IOException(dir + ": tensor " + name + " has shape " + Arrays.toString(actual)
@@ -56,7 +90,9 @@ public final class ModelStore {
             }
             Set<String> ignored = new TreeSet<>(weights.names());
             ignored.removeAll(params.keySet());
-            ignored.remove(TensorNames.LM_HEAD); // a tied checkpoint may still carry a copy
+            if (lmHeadOptional) {
+                ignored.remove(TensorNames.LM_HEAD); // a tied checkpoint may still carry a copy
+            }
             if (!ignored.isEmpty()) {
                 LOG.warning(dir + ": ignoring tensors the architecture does not use: " + ignored);
             }
@@ -64,7 +100,7 @@ public final class ModelStore {
             manager.close();
             throw e;
         }
-        return new CausalLm(config, manager, params);
+        return params;
     }
 
     /** The dtype the checkpoint was stored in ({@code torch_dtype}), so an export keeps the user's precision. */

@@ -38,11 +38,14 @@ public record ExperimentResults(String name, String origin, String codeVersion, 
         List<String> allNotes = new ArrayList<>(notes);
         List<WinRate> rates = new ArrayList<>();
         if (evaluation.judge() != null) {
-            Optional<Judge> judge = Judges.judge(evaluation.judge());
+            Optional<Judge> judge = Judges.judge(evaluation);
             if (judge.isEmpty()) {
                 allNotes.add("judge " + evaluation.judge() + " is not on the class path, so there are no win rates");
             } else {
                 rates.addAll(winRates(judge.get(), startingModel, runs, allNotes));
+                if (judge.get() instanceof AutoCloseable closeable) {
+                    close(closeable); // a reward-model judge holds its model's weights
+                }
             }
         }
         return new ExperimentResults(name, origin, codeVersion, experimentText, evaluation, startingModel, runs, rates,
@@ -71,8 +74,20 @@ public record ExperimentResults(String name, String origin, String codeVersion, 
             List<WinRate> out, List<String> notes) {
         try {
             out.add(WinRate.of(judge, a, ea.generations(), b, eb.generations()));
-        } catch (IllegalArgumentException e) {
-            notes.add(e.getMessage());
+        } catch (RuntimeException e) {
+            // replies to different prompts, or a judge that failed (a reward model that cannot be read)
+            String note = e.getMessage() == null ? e.toString() : e.getMessage();
+            if (!notes.contains(note)) {
+                notes.add(note);
+            }
+        }
+    }
+
+    private static void close(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("closing the judge failed: " + e.getMessage(), e);
         }
     }
 

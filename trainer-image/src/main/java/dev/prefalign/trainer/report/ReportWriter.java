@@ -84,7 +84,7 @@ public final class ReportWriter {
                     .orElse("(not on the class path)")).append('\n');
         }
         if (e.judge() != null) {
-            md.append("- Judge ").append(e.judge()).append(": ").append(Judges.judge(e.judge())
+            md.append("- Judge ").append(e.judge()).append(": ").append(Judges.judge(e)
                     .map(j -> j.description()).orElse("(not on the class path)")).append("; ties count half\n");
         }
         md.append("- Ranked by: ").append(e.ranking().label()).append(" (higher is better), ties broken by the "

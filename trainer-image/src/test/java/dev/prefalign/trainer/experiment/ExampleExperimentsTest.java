@@ -1,5 +1,6 @@
 package dev.prefalign.trainer.experiment;
 
+import dev.prefalign.api.experiment.PlannedRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -20,11 +21,11 @@ class ExampleExperimentsTest {
         }
         assertThat(files).isNotEmpty();
         for (Path file : files) {
-            assertThat(ExperimentPlanner.plan(ExperimentFiles.read(file), file.getParent()).runs()).as(file.toString())
+            assertThat(ExperimentPlan.of(ExperimentFiles.read(file), file.getParent()).runs()).as(file.toString())
                     .isNotEmpty();
         }
         // the runs the example's header comment announces
-        ExperimentPlan dpoVsOrpo = ExperimentPlanner.plan(ExperimentFiles.read(folder.resolve(
+        ExperimentPlan dpoVsOrpo = ExperimentPlan.of(ExperimentFiles.read(folder.resolve(
                 "dpo-vs-orpo-ultrafeedback.yaml")), null);
         assertThat(dpoVsOrpo.runs()).extracting(PlannedRun::name).containsExactly("dpo-vs-orpo-01-dpo-beta-0.05",
                 "dpo-vs-orpo-02-dpo-beta-0.1", "dpo-vs-orpo-03-dpo-beta-0.5",

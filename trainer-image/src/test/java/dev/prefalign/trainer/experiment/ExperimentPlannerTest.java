@@ -1,5 +1,6 @@
 package dev.prefalign.trainer.experiment;
 
+import dev.prefalign.api.experiment.PlannedRun;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -35,12 +36,12 @@ class ExperimentPlannerTest {
             """;
 
     private static ExperimentPlan plan(String specTail) throws ManifestException {
-        return ExperimentPlanner.plan(ExperimentFiles.parse(BASE + specTail, "exp.yaml"), null);
+        return ExperimentPlan.of(ExperimentFiles.parse(BASE + specTail, "exp.yaml"), null);
     }
 
     private static List<ManifestProblem> problems(String text) {
         try {
-            ExperimentPlanner.plan(ExperimentFiles.parse(text, "exp.yaml"), null);
+            ExperimentPlan.of(ExperimentFiles.parse(text, "exp.yaml"), null);
         } catch (ManifestException e) {
             return e.problems();
         }
@@ -101,7 +102,7 @@ class ExperimentPlannerTest {
     @Test
     void localSourcesBecomeAbsoluteSoThatRecordedJobsRerunAnywhere() throws Exception {
         Path dir = Path.of("/some/where");
-        ExperimentPlan plan = ExperimentPlanner.plan(ExperimentFiles.parse(BASE, "exp.yaml"), dir);
+        ExperimentPlan plan = ExperimentPlan.of(ExperimentFiles.parse(BASE, "exp.yaml"), dir);
         assertThat(plan.runs().get(0).job().getSpec().getModel().getSource()).isEqualTo("/some/where/base");
         assertThat(plan.runs().get(0).job().getSpec().getDataset().getSource())
                 .isEqualTo("/some/where/data/pairs.jsonl");

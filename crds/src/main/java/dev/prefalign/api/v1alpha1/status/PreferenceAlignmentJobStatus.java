@@ -49,6 +49,29 @@ public class PreferenceAlignmentJobStatus {
     @JsonPropertyDescription("Where the final model lies, in Hugging Face layout.")
     private String outputPath;
 
+    @JsonPropertyDescription("While the job waits for GPUs: its place in the operator's queue and what holds it back.")
+    private QueueStatus queue;
+
+    @JsonPropertyDescription("Times a running trainer was stopped to give its GPUs to a job of higher priority (by "
+            + "Kueue or the operator's budgets); each time it checkpointed and went back to the queue.")
+    private Integer preemptions;
+
+    public QueueStatus getQueue() {
+        return queue;
+    }
+
+    public void setQueue(QueueStatus queue) {
+        this.queue = queue;
+    }
+
+    public Integer getPreemptions() {
+        return preemptions;
+    }
+
+    public void setPreemptions(Integer preemptions) {
+        this.preemptions = preemptions;
+    }
+
     public Long getObservedGeneration() {
         return observedGeneration;
     }
@@ -150,13 +173,15 @@ public class PreferenceAlignmentJobStatus {
                 && Objects.equals(progress, other.progress)
                 && Objects.equals(metrics, other.metrics)
                 && Objects.equals(checkpoints, other.checkpoints)
-                && Objects.equals(outputPath, other.outputPath);
+                && Objects.equals(outputPath, other.outputPath)
+                && Objects.equals(queue, other.queue)
+                && Objects.equals(preemptions, other.preemptions);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(observedGeneration, phase, conditions, startTime, completionTime, restarts, message,
-                progress, metrics, checkpoints, outputPath);
+                progress, metrics, checkpoints, outputPath, queue, preemptions);
     }
 
     @Override
@@ -164,6 +189,7 @@ public class PreferenceAlignmentJobStatus {
         return "PreferenceAlignmentJobStatus{observedGeneration=" + observedGeneration + ", phase=" + phase
                 + ", conditions=" + conditions + ", startTime=" + startTime + ", completionTime=" + completionTime
                 + ", restarts=" + restarts + ", message=" + message + ", progress=" + progress + ", metrics="
-                + metrics + ", checkpoints=" + checkpoints + ", outputPath=" + outputPath + "}";
+                + metrics + ", checkpoints=" + checkpoints + ", outputPath=" + outputPath + ", queue=" + queue
+                + ", preemptions=" + preemptions + "}";
     }
 }

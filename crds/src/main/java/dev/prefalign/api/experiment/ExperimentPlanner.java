@@ -1,8 +1,9 @@
-package dev.prefalign.trainer.experiment;
+package dev.prefalign.api.experiment;
 
 import dev.prefalign.api.manifest.FieldPaths;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -33,6 +34,8 @@ import java.util.Set;
  */
 public final class ExperimentPlanner {
     private static final String SCORING = "the scoring job";
+    // JSON is YAML: the job tree goes to JobManifests.parse as text, the way a manifest file would.
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private ExperimentPlanner() {
     }
@@ -41,7 +44,7 @@ public final class ExperimentPlanner {
      * @param manifestDir the experiment file's folder: relative local sources are made absolute against it, so each
      *                    run's recorded job.yaml reruns from anywhere; null keeps sources as written
      */
-    public static ExperimentPlan plan(Experiment experiment, Path manifestDir) throws ManifestException {
+    public static RunPlan plan(ExperimentDesign experiment, Path manifestDir) throws ManifestException {
         ObjectNode base = experiment.base().deepCopy();
         if (manifestDir != null) {
             absolutizeSources(base, manifestDir);
@@ -75,11 +78,11 @@ public final class ExperimentPlanner {
         if (!problems.isEmpty()) {
             throw new ManifestException(experiment.origin(), problems);
         }
-        return new ExperimentPlan(experiment, runs, scoring);
+        return new RunPlan(runs, scoring);
     }
 
     /** Every run's settings; problems of the grid as a whole (an axis no run uses) go to {@code problems}. */
-    private static List<List<Setting>> expand(Experiment experiment, List<ManifestProblem> problems) {
+    private static List<List<Setting>> expand(ExperimentDesign experiment, List<ManifestProblem> problems) {
         GridAxis methodAxis = null;
         List<GridAxis> others = new ArrayList<>();
         for (GridAxis axis : experiment.grid()) {
@@ -219,17 +222,17 @@ public final class ExperimentPlanner {
     }
 
     /** The job, or null after adding its problems to {@code found} under {@code label}. */
-    private static PreferenceAlignmentJob parse(Experiment experiment, String name, String label, ObjectNode spec,
+    private static PreferenceAlignmentJob parse(ExperimentDesign experiment, String name, String label, ObjectNode spec,
             List<Setting> settings, Problems found) {
         ObjectNode root = JsonNodeFactory.instance.objectNode();
         root.put("apiVersion", PreferenceAlignmentJob.API_VERSION);
         root.put("kind", PreferenceAlignmentJob.KIND);
         ObjectNode metadata = root.putObject("metadata");
         metadata.put("name", name);
-        metadata.putObject("labels").put(Experiment.LABEL, experiment.name());
+        metadata.putObject("labels").put(ExperimentDesign.LABEL, experiment.name());
         root.set("spec", spec);
         try {
-            return JobManifests.parse(ExperimentFiles.YAML.writeValueAsString(root), name);
+            return JobManifests.parse(JSON.writeValueAsString(root), name);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a job tree always serialises", e);
         } catch (ManifestException e) {
@@ -283,11 +286,11 @@ public final class ExperimentPlanner {
      * that every value of an axis has alike (an unknown field) concerns the axis, and is reported once, there.
      */
     private static final class Problems {
-        private final Experiment experiment;
+        private final ExperimentDesign experiment;
         private final int runCount;
         private final Map<List<String>, Set<String>> byPlaceAndMessage = new LinkedHashMap<>();
 
-        Problems(Experiment experiment, int runCount) {
+        Problems(ExperimentDesign experiment, int runCount) {
             this.experiment = experiment;
             this.runCount = runCount;
         }

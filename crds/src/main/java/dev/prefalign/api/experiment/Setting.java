@@ -1,4 +1,4 @@
-package dev.prefalign.trainer.experiment;
+package dev.prefalign.api.experiment;
 
 import com.fasterxml.jackson.databind.JsonNode;
 

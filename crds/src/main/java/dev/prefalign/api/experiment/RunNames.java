@@ -1,4 +1,4 @@
-package dev.prefalign.trainer.experiment;
+package dev.prefalign.api.experiment;
 
 import java.util.ArrayList;
 import java.util.List;

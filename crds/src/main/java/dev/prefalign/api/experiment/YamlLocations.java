@@ -1,11 +1,11 @@
-package dev.prefalign.trainer.experiment;
+package dev.prefalign.api.experiment;
 
-import dev.prefalign.api.manifest.FieldPaths;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.prefalign.api.manifest.FieldPaths;
 import dev.prefalign.api.manifest.ManifestProblem;
 import java.io.IOException;
 import java.util.HashMap;
@@ -22,14 +22,19 @@ public final class YamlLocations {
         this.locations = locations;
     }
 
-    static YamlLocations of(ObjectMapper yaml, String text) {
+    /** No locations: problems name their field only (an experiment read from the API server, not a file). */
+    public static YamlLocations none() {
+        return new YamlLocations(Map.of());
+    }
+
+    public static YamlLocations of(ObjectMapper yaml, String text) {
         Map<String, JsonLocation> out = new HashMap<>();
         try (JsonParser parser = yaml.createParser(text)) {
             JsonToken token;
             while ((token = parser.nextToken()) != null) {
                 JsonStreamContext context = parser.getParsingContext();
                 if (token == JsonToken.FIELD_NAME) {
-                    out.putIfAbsent(pathOf(context), parser.currentTokenLocation());
+                    out.putIfAbsent(FieldPaths.of(context), parser.currentTokenLocation());
                     continue;
                 }
                 if (token == JsonToken.END_ARRAY || token == JsonToken.END_OBJECT) {
@@ -38,7 +43,7 @@ public final class YamlLocations {
                 // A list element starts here; a START token has already opened its own context.
                 JsonStreamContext container = token.isStructStart() ? context.getParent() : context;
                 if (container != null && container.inArray()) {
-                    out.putIfAbsent(pathOf(container), parser.currentTokenLocation());
+                    out.putIfAbsent(FieldPaths.of(container), parser.currentTokenLocation());
                 }
             }
         } catch (IOException e) {
@@ -60,18 +65,5 @@ public final class YamlLocations {
             }
             p = FieldPaths.parent(p);
         }
-    }
-
-    /** The path of the context's current entry: its current field, or its current element. */
-    private static String pathOf(JsonStreamContext context) {
-        if (context == null || context.inRoot()) {
-            return "";
-        }
-        String parent = pathOf(context.getParent());
-        if (context.inArray()) {
-            return FieldPaths.element(parent, Math.max(context.getCurrentIndex(), 0));
-        }
-        String name = context.getCurrentName();
-        return name == null ? parent : FieldPaths.child(parent, name);
     }
 }

@@ -1,4 +1,4 @@
-package dev.prefalign.trainer.experiment;
+package dev.prefalign.api.experiment;
 
 import dev.prefalign.api.v1alpha1.spec.Method;
 

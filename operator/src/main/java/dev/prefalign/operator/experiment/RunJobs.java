@@ -1,0 +1,58 @@
+package dev.prefalign.operator.experiment;
+
+import dev.prefalign.api.experiment.PlannedRun;
+import dev.prefalign.api.v1alpha1.PreferenceAlignmentExperiment;
+import dev.prefalign.api.v1alpha1.PreferenceAlignmentJob;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The PreferenceAlignmentJob of one run: owned by the experiment, so deleting the experiment deletes its jobs. */
+public final class RunJobs {
+
+    /** Labels that steer queueing (Kueue's queue and priority) apply to every run of the experiment. */
+    private static final String KUEUE_PREFIX = "kueue.x-k8s.io/";
+
+    private RunJobs() {
+    }
+
+    public static PreferenceAlignmentJob desired(PreferenceAlignmentExperiment experiment, PlannedRun run) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        Map<String, String> experimentLabels = experiment.getMetadata().getLabels();
+        if (experimentLabels != null) {
+            experimentLabels.forEach((key, value) -> {
+                if (key.startsWith(KUEUE_PREFIX)) {
+                    labels.put(key, value);
+                }
+            });
+        }
+        if (run.job().getMetadata().getLabels() != null) {
+            labels.putAll(run.job().getMetadata().getLabels());
+        }
+        labels.put(PreferenceAlignmentExperiment.LABEL, experiment.getMetadata().getName());
+        PreferenceAlignmentJob job = new PreferenceAlignmentJob();
+        job.setMetadata(new ObjectMetaBuilder()
+                .withName(run.name())
+                .withNamespace(experiment.getMetadata().getNamespace())
+                .withLabels(labels)
+                .withOwnerReferences(new OwnerReferenceBuilder()
+                        .withApiVersion(experiment.getApiVersion())
+                        .withKind(experiment.getKind())
+                        .withName(experiment.getMetadata().getName())
+                        .withUid(experiment.getMetadata().getUid())
+                        .withController(true)
+                        .withBlockOwnerDeletion(true)
+                        .build())
+                .build());
+        job.setSpec(run.job().getSpec());
+        return job;
+    }
+
+    /** Whether the job was made by this experiment (not by an earlier experiment of the same name). */
+    public static boolean ownedBy(PreferenceAlignmentJob job, PreferenceAlignmentExperiment experiment) {
+        return job.getMetadata().getOwnerReferences() != null && job.getMetadata().getOwnerReferences().stream()
+                .anyMatch(o -> experiment.getMetadata().getUid() != null
+                        && experiment.getMetadata().getUid().equals(o.getUid()));
+    }
+}
