@@ -40,9 +40,12 @@ class ExampleManifestsTest {
             String name = job.getMetadata().getName();
             await(file.toString()).atMost(Duration.ofSeconds(30)).until(() ->
                     client.batch().v1().jobs().inNamespace("examples").withName(name).get() != null);
+            // Created held back (scheduling mode auto without Kueue: the GPU budgets), then released unless the
+            // example is suspended itself.
+            await(file.toString()).atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(client.batch().v1()
+                    .jobs().inNamespace("examples").withName(name).get().getSpec().getSuspend())
+                    .isEqualTo(job.getSpec().getRunPolicy().isSuspend()));
             Job trainer = client.batch().v1().jobs().inNamespace("examples").withName(name).get();
-            assertThat(trainer.getSpec().getSuspend()).as(file.toString())
-                    .isEqualTo(job.getSpec().getRunPolicy().isSuspend());
             assertThat(trainer.getSpec().getTemplate().getSpec().getContainers().get(0).getResources().getLimits()
                     .get(job.getSpec().getResources().getGpuResourceName())).as(file.toString())
                     .hasToString(Integer.toString(job.getSpec().getResources().getGpus()));

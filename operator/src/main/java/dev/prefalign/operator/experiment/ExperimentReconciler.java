@@ -8,7 +8,10 @@ import dev.prefalign.api.v1alpha1.status.PreferenceAlignmentExperimentStatus;
 import dev.prefalign.operator.EventRecorder;
 import dev.prefalign.operator.OperatorConfig;
 import dev.prefalign.operator.StatusCopies;
+import dev.prefalign.operator.status.ConditionTypes;
+import dev.prefalign.operator.status.Conditions;
 import dev.prefalign.operator.status.StatusEvents.Note;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -145,12 +148,10 @@ public class ExperimentReconciler implements ConfigurableReconciler<PreferenceAl
         if (unchanged) {
             return Optional.empty();
         }
-        boolean stalled = after.getConditions().stream().anyMatch(c -> c.getType().equals("Stalled")
-                && c.getStatus().equals("True"));
-        if (stalled) {
-            return Optional.of(new Note("Warning", after.getConditions().stream()
-                    .filter(c -> c.getType().equals("Stalled")).findFirst().orElseThrow().getReason(),
-                    after.getMessage()));
+        Optional<Condition> stalled = Conditions.find(after.getConditions(), ConditionTypes.STALLED)
+                .filter(c -> "True".equals(c.getStatus()));
+        if (stalled.isPresent()) {
+            return Optional.of(new Note("Warning", stalled.get().getReason(), after.getMessage()));
         }
         Phase was = before == null ? null : before.getPhase();
         return after.getPhase() != was && after.getPhase().isTerminal()

@@ -12,8 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
@@ -31,8 +33,11 @@ import org.junit.jupiter.api.io.TempDir;
 class DashboardTrainerMetricsTest {
 
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*})?\\s");
-    private static final Pattern NAME_LABEL = Pattern.compile("name=\"([^\"]*)\"");
-    private static final Set<String> SERIES = new ConcurrentSkipListSet<>();
+    private static final Pattern NAME_LABEL = Pattern.compile("(?<![\\w])name=\"([^\"]*)\"");
+    private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"");
+    /** Labels Prometheus adds to every trainer series from the PodMonitor's target, not in the exposition. */
+    private static final Set<String> TARGET_LABELS = Set.of("namespace", "pod");
+    private static final Map<String, Set<String>> SERIES = new ConcurrentHashMap<>();
     private static final Set<String> TRAIN_NAMES = new ConcurrentSkipListSet<>();
     private static final Set<String> EVAL_NAMES = new ConcurrentSkipListSet<>();
 
@@ -95,12 +100,16 @@ class DashboardTrainerMetricsTest {
             if (line.startsWith("#") || !m.find()) {
                 continue;
             }
-            SERIES.add(m.group(1));
-            Matcher label = NAME_LABEL.matcher(m.group(2) == null ? "" : m.group(2));
-            if (label.find()) {
-                (m.group(1).equals("prefalign_train_metric") ? TRAIN_NAMES
-                        : m.group(1).equals("prefalign_eval_metric") ? EVAL_NAMES : new TreeSet<String>())
-                        .add(label.group(1));
+            Set<String> labels = SERIES.computeIfAbsent(m.group(1), n -> new ConcurrentSkipListSet<>());
+            Matcher labelName = LABEL.matcher(m.group(2) == null ? "" : m.group(2));
+            while (labelName.find()) {
+                labels.add(labelName.group(1));
+            }
+            Matcher trlName = NAME_LABEL.matcher(m.group(2) == null ? "" : m.group(2));
+            if (m.group(1).equals("prefalign_train_metric") && trlName.find()) {
+                TRAIN_NAMES.add(trlName.group(1));
+            } else if (m.group(1).equals("prefalign_eval_metric") && trlName.find()) {
+                EVAL_NAMES.add(trlName.group(1));
             }
         }
     }
@@ -113,9 +122,14 @@ class DashboardTrainerMetricsTest {
         for (String expr : expressions) {
             Set<String> names = GrafanaDashboard.metricNames(expr);
             assertThat(names).as("a metric in: " + expr).isNotEmpty();
-            names.stream().filter(n -> !SERIES.contains(n)).forEach(n -> missing.add(n + " (in " + expr + ")"));
+            names.stream().filter(n -> !SERIES.containsKey(n)).forEach(n -> missing.add(n + " (in " + expr + ")"));
+            Set<String> labels = new TreeSet<>(TARGET_LABELS);
+            names.forEach(n -> labels.addAll(SERIES.getOrDefault(n, Set.of())));
+            GrafanaDashboard.labelNames(expr).stream().filter(l -> !labels.contains(l))
+                    .forEach(l -> missing.add("label " + l + " (in " + expr + ")"));
         }
-        assertThat(missing).as("dashboard metrics that no trainer exposes; the trainer exposes " + SERIES).isEmpty();
+        assertThat(missing).as("dashboard metrics or labels that no trainer exposes; the trainer exposes " + SERIES)
+                .isEmpty();
     }
 
     @Test
@@ -142,5 +156,7 @@ class DashboardTrainerMetricsTest {
         assertThat(GrafanaDashboard.labelValues("max(prefalign_train_metric{pod=~\"a.+\", "
                 + "name=~\"rewards/(chosen|rejected)|nll_loss\"})", "prefalign_train_metric", "name"))
                 .containsExactly("rewards/chosen", "rewards/rejected", "nll_loss");
+        assertThat(GrafanaDashboard.labelNames("sum by (pod, le) (rate(x{namespace=~\"a|b\", name!=\"c\"}[5m]))"))
+                .containsExactlyInAnyOrder("pod", "le", "namespace", "name");
     }
 }

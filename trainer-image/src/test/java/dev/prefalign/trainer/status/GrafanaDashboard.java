@@ -29,6 +29,7 @@ record GrafanaDashboard(Map<String, List<String>> expressionsBySide) {
             "\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)");
     private static final Set<String> KEYWORDS = Set.of("by", "without", "on", "ignoring", "group_left",
             "group_right", "and", "or", "unless", "bool", "offset", "inf", "nan", "Inf", "NaN");
+    private static final Pattern LABEL_MATCHER = Pattern.compile("([a-zA-Z_]\\w*)\\s*(=~|!~|!=|=)\\s*\"");
     private static final Pattern MATCHER = Pattern.compile("(\\w+)\\s*(=~|=)\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     static GrafanaDashboard read() throws IOException {
@@ -137,5 +138,28 @@ record GrafanaDashboard(Map<String, List<String>> expressionsBySide) {
             }
         }
         throw new AssertionError("unbalanced parentheses in the label regex \"" + regex + "\"");
+    }
+
+    /** The label names an expression groups by, matches on or filters with. */
+    static Set<String> labelNames(String expr) {
+        String bare = expr.replaceAll("\"(?:[^\"\\\\]|\\\\.)*\"", "\"\"");
+        Set<String> names = new LinkedHashSet<>();
+        Matcher clause = CLAUSE.matcher(bare);
+        while (clause.find()) {
+            String list = clause.group().substring(clause.group().indexOf('(') + 1, clause.group().length() - 1);
+            for (String name : list.split(",")) {
+                if (!name.isBlank()) {
+                    names.add(name.strip());
+                }
+            }
+        }
+        Matcher selector = Pattern.compile("\\{([^}]*)}").matcher(bare);
+        while (selector.find()) {
+            Matcher m = LABEL_MATCHER.matcher(selector.group(1));
+            while (m.find()) {
+                names.add(m.group(1));
+            }
+        }
+        return names;
     }
 }

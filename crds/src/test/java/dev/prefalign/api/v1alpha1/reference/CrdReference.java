@@ -111,7 +111,7 @@ public final class CrdReference {
                 md.append("| ").append(c.path("name").asText()).append(" | ").append(c.path("type").asText())
                         .append(" | ").append(code(c.path("jsonPath").asText())).append(" | ")
                         .append(c.path("priority").asInt()).append(" | ")
-                        .append(cell(c.path("description").asText())).append(" |\n");
+                        .append(cell(prose(c.path("description").asText()))).append(" |\n");
             }
             md.append('\n');
         }
@@ -132,7 +132,7 @@ public final class CrdReference {
     private static void section(String kind, String path, JsonNode schema, StringBuilder md) {
         md.append("### ").append(kind).append(' ').append(path).append("\n\n");
         if (schema.hasNonNull("description")) {
-            md.append(schema.path("description").asText()).append("\n\n");
+            md.append(prose(schema.path("description").asText())).append("\n\n");
         }
         List<String> required = new ArrayList<>();
         schema.path("required").forEach(r -> required.add(r.asText()));
@@ -152,7 +152,7 @@ public final class CrdReference {
             }
             md.append("| ").append(code(name)).append(" | ").append(type).append(" | ").append(defaultOf(field))
                     .append(" | ").append(constraints(field, required.contains(name))).append(" | ")
-                    .append(cell(description(field, object))).append(" |\n");
+                    .append(cell(prose(description(field, object)))).append(" |\n");
             if (field.has("x-kubernetes-validations") && !field.has("properties")) {
                 nestedRules.add(name);
             }
@@ -179,7 +179,7 @@ public final class CrdReference {
             if (!field.isEmpty()) {
                 md.append("reported at `").append(path.isEmpty() ? field.substring(1) : path + field).append("`: ");
             }
-            md.append(rule.has("message") ? rule.path("message").asText() : "(no message)");
+            md.append(rule.has("message") ? prose(rule.path("message").asText()) : "(no message)");
             if (rule.has("reason")) {
                 md.append(" (reason ").append(code(rule.path("reason").asText())).append(')');
             }
@@ -234,7 +234,7 @@ public final class CrdReference {
         }
         if (type.isEmpty() || field.path("x-kubernetes-preserve-unknown-fields").asBoolean()
                 && !field.has("properties")) {
-            return type.isEmpty() ? "any" : type + " (free-form)";
+            return type.isEmpty() ? "any (free-form)" : type + " (free-form)";
         }
         return field.has("format") ? type + " (" + field.path("format").asText() + ")" : type;
     }
@@ -313,6 +313,11 @@ public final class CrdReference {
     /** A table cell: one line, and a literal | escaped so that it does not end the cell. */
     private static String cell(String text) {
         return text.replace("\n", " ").replace("|", "\\|").strip();
+    }
+
+    /** Text from the schema, where a literal {@code <name>} must not be taken for an HTML tag. */
+    private static String prose(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     /** The anchor GitHub gives a heading: lower case, punctuation dropped, spaces as hyphens. */
