@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.prefalign.api.v1alpha1.PreferenceAlignmentJob;
 import dev.prefalign.api.v1alpha1.status.Phase;
+import dev.prefalign.testkit.GrafanaDashboard;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;

@@ -3,6 +3,7 @@ package dev.prefalign.trainer.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prefalign.api.manifest.JobManifests;
+import dev.prefalign.testkit.GrafanaDashboard;
 import dev.prefalign.trainer.job.JobRunner;
 import dev.prefalign.trainer.job.SourceLocations;
 import dev.prefalign.trainer.testkit.TinyJob;

@@ -1,4 +1,4 @@
-package dev.prefalign.trainer.status;
+package dev.prefalign.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,12 +17,13 @@ import java.util.regex.Pattern;
 /**
  * The PromQL of the chart's Grafana dashboard, by side. The split is the dashboard's rows: a panel under a row whose
  * title starts with "Trainer" queries a trainer Pod's /metrics, one under "Operator" the operator's /q/metrics, and
- * no panel may sit outside both. The operator module has the twin of this class (its tests cannot see this one).
+ * no panel may sit outside both. It lives in the crds module's test jar, which the operator's and the trainer's tests
+ * share: each checks its own side against the metrics it really exposes.
  */
-record GrafanaDashboard(Map<String, List<String>> expressionsBySide) {
+public record GrafanaDashboard(Map<String, List<String>> expressionsBySide) {
 
-    static final Path FILE = Path.of("..", "charts", "prefalign-operator", "dashboards", "prefalign.json");
-    static final List<String> SIDES = List.of("Operator", "Trainer");
+    public static final Path FILE = Path.of("..", "charts", "prefalign-operator", "dashboards", "prefalign.json");
+    public static final List<String> SIDES = List.of("Operator", "Trainer");
 
     private static final Pattern IDENTIFIER = Pattern.compile("(?<![\\w.$:])([a-zA-Z_:][a-zA-Z0-9_:]*)(\\s*\\()?");
     private static final Pattern CLAUSE = Pattern.compile(
@@ -32,7 +33,7 @@ record GrafanaDashboard(Map<String, List<String>> expressionsBySide) {
     private static final Pattern LABEL_MATCHER = Pattern.compile("([a-zA-Z_]\\w*)\\s*(=~|!~|!=|=)\\s*\"");
     private static final Pattern MATCHER = Pattern.compile("(\\w+)\\s*(=~|=)\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
 
-    static GrafanaDashboard read() throws IOException {
+    public static GrafanaDashboard read() throws IOException {
         JsonNode dashboard = new ObjectMapper().readTree(Files.readString(FILE));
         Map<String, List<String>> bySide = new LinkedHashMap<>();
         String side = null;
@@ -54,12 +55,12 @@ record GrafanaDashboard(Map<String, List<String>> expressionsBySide) {
         return new GrafanaDashboard(bySide);
     }
 
-    List<String> expressions(String side) {
+    public List<String> expressions(String side) {
         return expressionsBySide.getOrDefault(side, List.of());
     }
 
     /** The metric names (series selectors) an expression reads: not its functions, keywords, labels or strings. */
-    static Set<String> metricNames(String expr) {
+    public static Set<String> metricNames(String expr) {
         String bare = expr.replaceAll("\"(?:[^\"\\\\]|\\\\.)*\"", "\"\"")
                 .replaceAll("\\{[^}]*}", "")
                 .replaceAll("\\[[^]]*]", "");
@@ -78,7 +79,7 @@ record GrafanaDashboard(Map<String, List<String>> expressionsBySide) {
      * The values an expression selects for {@code label} on {@code metric}: an exact match as it is, a regex match
      * expanded into its alternatives ({@code rewards/(chosen|rejected)} gives two values).
      */
-    static Set<String> labelValues(String expr, String metric, String label) {
+    public static Set<String> labelValues(String expr, String metric, String label) {
         Set<String> values = new LinkedHashSet<>();
         Matcher selector = Pattern.compile(Pattern.quote(metric) + "\\{([^}]*)}").matcher(expr);
         while (selector.find()) {
@@ -93,7 +94,7 @@ record GrafanaDashboard(Map<String, List<String>> expressionsBySide) {
     }
 
     /** The strings a regex of literals, groups and | matches; anything else fails the test that uses it. */
-    static List<String> alternatives(String regex) {
+    public static List<String> alternatives(String regex) {
         List<String> top = split(regex);
         if (top.size() > 1) {
             return top.stream().flatMap(a -> alternatives(a).stream()).toList();
@@ -141,7 +142,7 @@ record GrafanaDashboard(Map<String, List<String>> expressionsBySide) {
     }
 
     /** The label names an expression groups by, matches on or filters with. */
-    static Set<String> labelNames(String expr) {
+    public static Set<String> labelNames(String expr) {
         String bare = expr.replaceAll("\"(?:[^\"\\\\]|\\\\.)*\"", "\"\"");
         Set<String> names = new LinkedHashSet<>();
         Matcher clause = CLAUSE.matcher(bare);
