@@ -106,6 +106,7 @@ class NativesLayoutTest {
         Path jemalloc = Path.of("/usr/lib/x86_64-linux-gnu/libjemalloc.so.2");
         if (Files.isRegularFile(jemalloc)) {
             childEnv.put("LD_PRELOAD", jemalloc.toString()); // as in the image
+            childEnv.put("MALLOC_CONF", "oversize_threshold:0,dirty_decay_ms:60000,muzzy_decay_ms:60000");
         }
         List<String> command = new ArrayList<>(launcher);
         command.addAll(List.of("generate", "--model", model.toString(), "--prompt", "hello", "--raw",
