@@ -150,7 +150,10 @@ class DashboardOperatorMetricsTest {
                 .withName("clash-config").withNamespace("dashboard-conflict").endMetadata().build()).create();
         client.resource(TestJobs.minimal("clash", "dashboard-conflict")).create();
         try {
-            eventually().until(() -> exposed().containsKey("operator_sdk_reconciliations_failed_total"));
+            // Once seen 30 s go by under a full local run without the counter, though the retries were exhausted:
+            // the first failure is immediate, so a longer wait costs nothing when it works.
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> exposed().containsKey("operator_sdk_reconciliations_failed_total"));
         } finally {
             client.resources(PreferenceAlignmentJob.class).inNamespace("dashboard-conflict").withName("clash")
                     .delete();
