@@ -44,7 +44,7 @@ jar_with() {
 entry() { local j; j=$(jar_with "$1"); unzip -p "$j" "$1"; }
 case "$flavor" in
   cpu) [ -z "$zip" ] || fail "the cpu flavor takes libtorch from the jar; drop the LIBTORCH_ZIP argument" ;;
-  cu128) [ -f "$zip" ] || fail "the cu128 flavor needs the libtorch 2.7.1+cu128 zip as 4th argument (got '$zip')" ;;
+  cu128) [ -f "$zip" ] || fail "the cu128 flavor needs the libtorch ${EXPECTED_PYTORCH_VERSION:-<pytorch.version>}+cu128 zip as 4th argument (got '$zip')" ;;
   *) fail "unknown flavor '$flavor': use cpu or cu128" ;;
 esac
 

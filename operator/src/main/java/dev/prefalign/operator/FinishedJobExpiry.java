@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -34,15 +33,13 @@ final class FinishedJobExpiry {
                 || status.getCompletionTime() == null) {
             return Optional.empty();
         }
-        Instant completed;
-        try {
-            completed = Instant.parse(status.getCompletionTime());
-        } catch (DateTimeParseException e) {
+        Optional<Instant> completed = Timestamps.parse(status.getCompletionTime());
+        if (completed.isEmpty()) {
             LOG.warnf("status.completionTime %s is not an RFC 3339 time: ttlSecondsAfterFinished not applied",
                     status.getCompletionTime());
             return Optional.empty();
         }
-        Duration left = Duration.between(now, completed.plusSeconds(ttl));
+        Duration left = Duration.between(now, completed.get().plusSeconds(ttl));
         return Optional.of(left.isNegative() ? Duration.ZERO : left);
     }
 

@@ -125,7 +125,8 @@ public class PreferenceAlignmentJobReconciler implements ConfigurableReconciler<
         UnaryOperator<PreferenceAlignmentJob> withStatus = current -> StatusCopies.withStatus(current,
                 StatusCalculator.compute(new Observation(current, SpecValidator.validate(current.getSpec()), job,
                         pods, report, now, missingClass,
-                        applied.map(c -> SpecChanges.sinceCreated(c, current)).orElse(List.of())).withQueue(slot)),
+                        applied.map(c -> SpecChanges.sinceCreated(c, current)).orElse(List.of()),
+                        Optional.ofNullable(slot))),
                 PreferenceAlignmentJob::new);
 
         PreferenceAlignmentJobStatus status = withStatus.apply(resource).getStatus();
@@ -158,13 +159,16 @@ public class PreferenceAlignmentJobReconciler implements ConfigurableReconciler<
     }
 
     /**
-     * What the scheduler says about the Job: under the operator's budgets, an admission pass over all jobs (which may
-     * release this Job or others); under Kueue, its Workload's reason while the Job is held back.
+     * What the scheduler says about the Job while it is held back. Under the operator's budgets that is an admission
+     * pass over all jobs (which may release this Job or others); a Job that has just ended runs one too, to hand its
+     * GPUs on. A released, running Job needs none. Under Kueue, it is its Workload's reason.
      */
     private QueueSlot queueSlot(PreferenceAlignmentJob resource, Job job, Context<PreferenceAlignmentJob> context) {
+        boolean heldBack = Boolean.TRUE.equals(job.getSpec().getSuspend());
         return switch (scheduling.mode()) {
-            case BUDGETS -> admission.pass(resource, context).orElse(null);
-            case KUEUE -> Boolean.TRUE.equals(job.getSpec().getSuspend())
+            case BUDGETS -> heldBack || StatusCalculator.jobEnded(job)
+                    ? admission.pass(resource, context).orElse(null) : null;
+            case KUEUE -> heldBack
                     ? KueueWorkloads.reason(context.getClient(), job).map(QueueSlot::kueue).orElse(null) : null;
             default -> null;
         };

@@ -1,6 +1,8 @@
 package dev.prefalign.api.experiment;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.prefalign.api.v1alpha1.PreferenceAlignmentExperiment;
+import dev.prefalign.api.v1alpha1.PreferenceAlignmentJob;
 import java.util.List;
 
 /**
@@ -16,10 +18,10 @@ import java.util.List;
  */
 public record ExperimentDesign(String name, String origin, ObjectNode base, List<GridAxis> grid,
         List<ObjectNode> variations, YamlLocations locations) {
-    public static final String API_VERSION = "prefalign.dev/v1alpha1";
-    public static final String KIND = "PreferenceAlignmentExperiment";
+    public static final String API_VERSION = PreferenceAlignmentJob.API_VERSION;
+    public static final String KIND = PreferenceAlignmentExperiment.KIND;
     /** Label every run's job carries, so that runs can be listed by experiment. */
-    public static final String LABEL = "prefalign.dev/experiment";
+    public static final String LABEL = PreferenceAlignmentExperiment.LABEL;
 
     public ExperimentDesign {
         grid = List.copyOf(grid);

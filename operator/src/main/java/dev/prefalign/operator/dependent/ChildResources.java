@@ -1,6 +1,7 @@
 package dev.prefalign.operator.dependent;
 
 import dev.prefalign.api.v1alpha1.PreferenceAlignmentJob;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -92,7 +93,7 @@ public final class ChildResources {
      * Controller reference with blockOwnerDeletion: the API server's garbage collector deletes the children with the
      * resource (foreground deletion waits for them). JOSDK's own reference leaves both flags unset.
      */
-    public static OwnerReference controllerReference(PreferenceAlignmentJob job) {
+    public static OwnerReference controllerReference(HasMetadata job) {
         return new OwnerReferenceBuilder()
                 .withApiVersion(job.getApiVersion())
                 .withKind(job.getKind())

@@ -20,7 +20,6 @@ public class TrainerJobWanted implements Condition<Object, PreferenceAlignmentJo
     }
 
     static boolean holds(PreferenceAlignmentJob job) {
-        Phase phase = job.getStatus() == null ? null : job.getStatus().getPhase();
-        return SpecIsValid.holds(job) && (phase == null || !phase.isTerminal());
+        return SpecIsValid.holds(job) && !Phase.of(job.getStatus()).isTerminal();
     }
 }

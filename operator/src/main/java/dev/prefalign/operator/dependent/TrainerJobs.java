@@ -63,15 +63,12 @@ public final class TrainerJobs {
     public static Job desired(PreferenceAlignmentJob job, ChildSettings settings) {
         RunPolicySpec runPolicy = job.getSpec().getRunPolicy();
         Map<String, String> jobLabels = new LinkedHashMap<>(ChildResources.labels(job, "trainer"));
-        String queue = job.getMetadata().getLabels() == null ? null
-                : job.getMetadata().getLabels().get(ChildResources.KUEUE_QUEUE_LABEL);
-        if (queue != null) {
-            jobLabels.put(ChildResources.KUEUE_QUEUE_LABEL, queue);
-        }
-        String priority = job.getMetadata().getLabels() == null ? null
-                : job.getMetadata().getLabels().get(ChildResources.KUEUE_PRIORITY_LABEL);
-        if (priority != null) {
-            jobLabels.put(ChildResources.KUEUE_PRIORITY_LABEL, priority);
+        // Kueue reads its queue and priority class from the Job.
+        for (String kueueLabel : List.of(ChildResources.KUEUE_QUEUE_LABEL, ChildResources.KUEUE_PRIORITY_LABEL)) {
+            String value = job.getMetadata().getLabels() == null ? null : job.getMetadata().getLabels().get(kueueLabel);
+            if (value != null) {
+                jobLabels.put(kueueLabel, value);
+            }
         }
         return new JobBuilder()
                 .withMetadata(ChildResources.metadata(job, ChildResources.jobName(job), "trainer"))

@@ -29,12 +29,7 @@ public final class ExperimentResults {
 
     /** Whether the job has ended: Succeeded or Failed. */
     static boolean finished(PreferenceAlignmentJob job) {
-        return phaseOf(job).isTerminal();
-    }
-
-    private static Phase phaseOf(PreferenceAlignmentJob job) {
-        return job.getStatus() == null || job.getStatus().getPhase() == null ? Phase.Pending
-                : job.getStatus().getPhase();
+        return Phase.of(job.getStatus()).isTerminal();
     }
 
     public static PreferenceAlignmentExperimentStatus compute(PreferenceAlignmentExperiment experiment,
@@ -133,7 +128,7 @@ public final class ExperimentResults {
             return row;
         }
         PreferenceAlignmentJobStatus s = job.getStatus();
-        row.setPhase(phaseOf(job));
+        row.setPhase(Phase.of(job.getStatus()));
         if (s != null) {
             row.setMessage(s.getMessage());
             row.setMetrics(s.getMetrics());

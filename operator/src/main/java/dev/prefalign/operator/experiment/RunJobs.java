@@ -3,8 +3,8 @@ package dev.prefalign.operator.experiment;
 import dev.prefalign.api.experiment.PlannedRun;
 import dev.prefalign.api.v1alpha1.PreferenceAlignmentExperiment;
 import dev.prefalign.api.v1alpha1.PreferenceAlignmentJob;
+import dev.prefalign.operator.dependent.ChildResources;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -27,23 +27,13 @@ public final class RunJobs {
                 }
             });
         }
-        if (run.job().getMetadata().getLabels() != null) {
-            labels.putAll(run.job().getMetadata().getLabels());
-        }
-        labels.put(PreferenceAlignmentExperiment.LABEL, experiment.getMetadata().getName());
+        labels.putAll(run.job().getMetadata().getLabels()); // the planner's, with the experiment label
         PreferenceAlignmentJob job = new PreferenceAlignmentJob();
         job.setMetadata(new ObjectMetaBuilder()
                 .withName(run.name())
                 .withNamespace(experiment.getMetadata().getNamespace())
                 .withLabels(labels)
-                .withOwnerReferences(new OwnerReferenceBuilder()
-                        .withApiVersion(experiment.getApiVersion())
-                        .withKind(experiment.getKind())
-                        .withName(experiment.getMetadata().getName())
-                        .withUid(experiment.getMetadata().getUid())
-                        .withController(true)
-                        .withBlockOwnerDeletion(true)
-                        .build())
+                .withOwnerReferences(ChildResources.controllerReference(experiment))
                 .build());
         job.setSpec(run.job().getSpec());
         return job;

@@ -4,6 +4,7 @@ import dev.prefalign.api.v1alpha1.PreferenceAlignmentJob;
 import dev.prefalign.api.v1alpha1.spec.Method;
 import dev.prefalign.api.v1alpha1.status.Phase;
 import dev.prefalign.api.v1alpha1.status.PreferenceAlignmentJobStatus;
+import dev.prefalign.operator.Timestamps;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ResourceCache;
 import io.micrometer.core.instrument.Counter;
@@ -15,7 +16,6 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -124,21 +124,12 @@ public class OperatorMetrics {
         return current == null ? Stream.empty() : current.list();
     }
 
-    /** A job not yet given a status counts as Pending, as the reconciler will write. */
     private static Phase phaseOf(PreferenceAlignmentJob job) {
-        return job.getStatus() == null || job.getStatus().getPhase() == null ? Phase.Pending
-                : job.getStatus().getPhase();
+        return Phase.of(job.getStatus());
     }
 
     private static Optional<Instant> instant(String timestamp) {
-        if (timestamp == null) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Instant.parse(timestamp));
-        } catch (DateTimeParseException e) {
-            return Optional.empty();
-        }
+        return Timestamps.parse(timestamp);
     }
 
     private static Duration nonNegative(Duration d) {

@@ -1,10 +1,13 @@
 package dev.prefalign.operator.scheduling;
 
 import dev.prefalign.api.v1alpha1.PreferenceAlignmentJob;
+import dev.prefalign.api.v1alpha1.status.Phase;
 import dev.prefalign.operator.EventRecorder;
 import dev.prefalign.operator.OperatorConfig;
+import dev.prefalign.operator.Timestamps;
 import dev.prefalign.operator.dependent.ChildResources;
 import dev.prefalign.operator.status.QueueSlot;
+import dev.prefalign.operator.status.StatusCalculator;
 import dev.prefalign.operator.status.StatusEvents.Note;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -14,7 +17,6 @@ import io.javaoperatorsdk.operator.processing.event.source.Cache;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -106,16 +108,8 @@ public class GpuAdmission {
 
     /** A job takes part while it is neither finished, nor deleted, nor suspended by its owner. */
     private static boolean competes(PreferenceAlignmentJob resource, Job job) {
-        if (resource.getMetadata().getDeletionTimestamp() != null || resource.getSpec().getRunPolicy().isSuspend()) {
-            return false;
-        }
-        if (resource.getStatus() != null && resource.getStatus().getPhase() != null
-                && resource.getStatus().getPhase().isTerminal()) {
-            return false;
-        }
-        return job.getStatus() == null || job.getStatus().getConditions() == null
-                || job.getStatus().getConditions().stream().noneMatch(c -> "True".equals(c.getStatus())
-                        && ("Complete".equals(c.getType()) || "Failed".equals(c.getType())));
+        return resource.getMetadata().getDeletionTimestamp() == null && !resource.getSpec().getRunPolicy().isSuspend()
+                && !Phase.of(resource.getStatus()).isTerminal() && !StatusCalculator.jobEnded(job);
     }
 
     /** The Job's spec.suspend as this process last wrote it, or as the cache shows it once that caught up. */
@@ -167,11 +161,7 @@ public class GpuAdmission {
     }
 
     private static Instant created(PreferenceAlignmentJob resource) {
-        try {
-            return Instant.parse(resource.getMetadata().getCreationTimestamp());
-        } catch (NullPointerException | DateTimeParseException e) {
-            return Instant.EPOCH;
-        }
+        return Timestamps.parse(resource.getMetadata().getCreationTimestamp()).orElse(Instant.EPOCH);
     }
 
     private static String key(String namespace, String name) {

@@ -28,28 +28,15 @@ public record Observation(PreferenceAlignmentJob resource, List<SpecViolation> v
         List<Pod> pods, Optional<TrainerReport> report, Instant now, Optional<String> missingStorageClass,
         List<String> ignoredSpecChanges, Optional<QueueSlot> queue) {
 
-    public Observation(PreferenceAlignmentJob resource, List<SpecViolation> violations, Optional<Job> job,
-            List<Pod> pods, Optional<TrainerReport> report, Instant now, Optional<String> missingStorageClass,
-            List<String> ignoredSpecChanges) {
-        this(resource, violations, job, pods, report, now, missingStorageClass, ignoredSpecChanges,
-                Optional.empty());
-    }
-
     /** An observation in which the StorageClass the job names exists (or none is named). */
     public Observation(PreferenceAlignmentJob resource, List<SpecViolation> violations, Optional<Job> job,
             List<Pod> pods, Optional<TrainerReport> report, Instant now) {
-        this(resource, violations, job, pods, report, now, Optional.empty(), List.of());
+        this(resource, violations, job, pods, report, now, Optional.empty(), List.of(), Optional.empty());
     }
 
     /** The same observation, with spec edits made after the Job was created. */
     public Observation withIgnoredSpecChanges(List<String> fields) {
         return new Observation(resource, violations, job, pods, report, now, missingStorageClass, List.copyOf(fields),
                 queue);
-    }
-
-    /** The same observation, with the scheduler's word on the held-back Job. */
-    public Observation withQueue(QueueSlot slot) {
-        return new Observation(resource, violations, job, pods, report, now, missingStorageClass, ignoredSpecChanges,
-                Optional.ofNullable(slot));
     }
 }

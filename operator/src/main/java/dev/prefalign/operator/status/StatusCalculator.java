@@ -248,6 +248,12 @@ public final class StatusCalculator {
                 + (exit.reason() == null || exit.reason().isBlank() ? "" : " (" + exit.reason() + ")");
     }
 
+    /** Whether the Job controller has ended the Job, either way (the conditions this calculator reads as the end). */
+    public static boolean jobEnded(Job job) {
+        return jobCondition(job, "Complete").isPresent() || jobCondition(job, "SuccessCriteriaMet").isPresent()
+                || jobCondition(job, "Failed").isPresent() || jobCondition(job, "FailureTarget").isPresent();
+    }
+
     private static Optional<JobCondition> jobCondition(Job job, String type) {
         return job.getStatus() == null || job.getStatus().getConditions() == null ? Optional.empty()
                 : job.getStatus().getConditions().stream()

@@ -2,23 +2,16 @@ package dev.prefalign.operator.chart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.prefalign.operator.OperatorConfig;
+import dev.prefalign.testkit.ParsedDockerfile;
+import dev.prefalign.testkit.ParsedDockerfile.Stage;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.smallrye.config.WithDefault;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Properties;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,7 +33,7 @@ class ImagesTest {
     @Test
     void operatorImageRunsAsTheChartsUserWithItsTempFilesUnderTmp() throws IOException {
         PodSpec pod = RenderedChart.render(tmp, "").one(Deployment.class).getSpec().getTemplate().getSpec();
-        Stage image = lastStage(OPERATOR_DOCKERFILE);
+        Stage image = ParsedDockerfile.read(OPERATOR_DOCKERFILE).finalStage();
 
         assertThat(image.user()).as("USER of %s", OPERATOR_DOCKERFILE)
                 .isEqualTo(pod.getSecurityContext().getRunAsUser() + ":" + pod.getSecurityContext().getRunAsGroup());
@@ -54,27 +47,27 @@ class ImagesTest {
         assertThat(image.env()).containsEntry("HOME", "/tmp");
         assertThat(image.env().get("JAVA_TOOL_OPTIONS")).contains("-Djava.io.tmpdir=/tmp")
                 .contains("-XX:MaxRAMPercentage=");
-        assertThat(image.all("EXPOSE")).containsExactly(
+        assertThat(image.arguments("EXPOSE")).containsExactly(
                 String.valueOf(pod.getContainers().get(0).getPorts().get(0).getContainerPort()));
     }
 
     @Test
     void operatorImageHoldsQuarkusFastJarAndRunsIt() throws IOException {
-        Stage image = lastStage(OPERATOR_DOCKERFILE);
-        assertThat(image.all("COPY")).containsExactly(
+        Stage image = ParsedDockerfile.read(OPERATOR_DOCKERFILE).finalStage();
+        assertThat(image.arguments("COPY")).containsExactly(
                 "target/quarkus-app/lib/ /deployments/lib/",
                 "target/quarkus-app/quarkus-run.jar /deployments/quarkus-run.jar",
                 "target/quarkus-app/app/ /deployments/app/",
                 "target/quarkus-app/quarkus/ /deployments/quarkus/");
         assertThat(image.entrypoint()).containsExactly("java", "-jar", "/deployments/quarkus-run.jar");
-        assertThat(image.all("RUN")).as("nothing to install, nothing to download").isEmpty();
+        assertThat(image.arguments("RUN")).as("nothing to install, nothing to download").isEmpty();
     }
 
     @Test
     void trainerImageRunsAsTheOperatorsDefaultRunAsUser() throws Exception {
         String operatorDefault = OperatorConfig.Trainer.class.getMethod("runAsUser")
                 .getAnnotation(WithDefault.class).value();
-        assertThat(lastStage(TRAINER_DOCKERFILE).user()).as("USER of %s", TRAINER_DOCKERFILE)
+        assertThat(ParsedDockerfile.read(TRAINER_DOCKERFILE).finalStage().user()).as("USER of %s", TRAINER_DOCKERFILE)
                 .isEqualTo(operatorDefault + ":" + operatorDefault);
     }
 
@@ -98,61 +91,5 @@ class ImagesTest {
                 .contains("sbom: true").contains("provenance: mode=max");
         String docs = Files.readString(ROOT.resolve("docs/images.md"));
         assertThat(docs).contains(operatorRepository, trainerRepository);
-    }
-
-    // ---- a Dockerfile read as far as these checks need: comments dropped, continuations joined ----
-
-    record Stage(List<String[]> instructions) {
-
-        List<String> all(String keyword) {
-            return instructions.stream().filter(i -> i[0].equals(keyword)).map(i -> i[1]).toList();
-        }
-
-        String user() {
-            List<String> users = all("USER");
-            return users.isEmpty() ? null : users.get(users.size() - 1).strip();
-        }
-
-        Map<String, String> env() {
-            Map<String, String> env = new LinkedHashMap<>();
-            Pattern pair = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)=(\"(?:[^\"\\\\]|\\\\.)*\"|\\S*)");
-            for (String arguments : all("ENV")) {
-                Matcher m = pair.matcher(arguments);
-                while (m.find()) {
-                    String value = m.group(2);
-                    env.put(m.group(1), value.startsWith("\"") ? value.substring(1, value.length() - 1) : value);
-                }
-            }
-            return env;
-        }
-
-        List<String> entrypoint() throws IOException {
-            List<String> entrypoints = all("ENTRYPOINT");
-            return new ObjectMapper().readValue(entrypoints.get(entrypoints.size() - 1),
-                    new TypeReference<List<String>>() { });
-        }
-    }
-
-    static Stage lastStage(Path dockerfile) throws IOException {
-        List<String[]> stage = new ArrayList<>();
-        StringBuilder pending = new StringBuilder();
-        for (String line : Files.readAllLines(dockerfile)) {
-            String stripped = line.strip();
-            if (stripped.startsWith("#") || (stripped.isEmpty() && pending.isEmpty())) {
-                continue;
-            }
-            if (stripped.endsWith("\\")) {
-                pending.append(stripped, 0, stripped.length() - 1).append(' ');
-                continue;
-            }
-            String[] parts = pending.append(stripped).toString().strip().split("\\s+", 2);
-            pending.setLength(0);
-            String keyword = parts[0].toUpperCase(Locale.ROOT);
-            if (keyword.equals("FROM")) {
-                stage = new ArrayList<>();
-            }
-            stage.add(new String[] {keyword, parts.length == 2 ? parts[1] : ""});
-        }
-        return new Stage(stage);
     }
 }

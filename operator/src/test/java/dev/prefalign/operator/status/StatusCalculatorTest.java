@@ -154,7 +154,7 @@ class StatusCalculatorTest {
         PreferenceAlignmentJob resource = resource();
         PreferenceAlignmentJobStatus status = StatusCalculator.compute(new Observation(resource,
                 SpecValidator.validate(resource.getSpec()), Optional.empty(), List.of(), Optional.empty(), T0,
-                Optional.of("fast-ssd"), List.of()));
+                Optional.of("fast-ssd"), List.of(), Optional.empty()));
         assertThat(status.getPhase()).isEqualTo(Phase.Pending);
         assertThat(condition(status, "Stalled").getReason()).isEqualTo("UnknownStorageClass");
         assertThat(status.getMessage()).startsWith("StorageClass \"fast-ssd\" (spec.storage.storageClassName) does "

@@ -13,6 +13,9 @@ import picocli.CommandLine.Option;
         description = {"Training throughput of a ~20M-parameter model (batch 8 pairs x 256 tokens): tokens/s, step time,",
                 "the engine's matmul peak and model FLOP utilisation (MFU). Use --steps 1000 for a memory soak."})
 final class BenchCommand implements Callable<Integer> {
+    /** jemalloc keeping freed pages for a minute, as the trainer image sets it (docs/benchmarks.md, "Allocator"). */
+    static final String FAST_MALLOC_CONF = "oversize_threshold:0,dirty_decay_ms:60000,muzzy_decay_ms:60000";
+
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;
 
@@ -58,10 +61,10 @@ final class BenchCommand implements Callable<Integer> {
         if (preload != null && preload.contains("jemalloc")) {
             return "allocator: jemalloc, MALLOC_CONF=" + (mallocConf == null ? "(default)" : mallocConf)
                     + (mallocConf != null && mallocConf.contains("oversize_threshold:0") ? ""
-                            : "; set MALLOC_CONF=oversize_threshold:0,dirty_decay_ms:60000,muzzy_decay_ms:60000 for full speed");
+                            : "; set MALLOC_CONF=" + FAST_MALLOC_CONF + " for full speed");
         }
         return "allocator: the C library's malloc; on Linux, LD_PRELOAD=libjemalloc.so.2 with "
-                + "MALLOC_CONF=oversize_threshold:0,dirty_decay_ms:60000,muzzy_decay_ms:60000 trains about 1.7x faster on a CPU";
+                + "MALLOC_CONF=" + FAST_MALLOC_CONF + " trains about 1.7x faster on a CPU";
     }
 
     private int soak() throws Exception {

@@ -11,7 +11,7 @@ import java.util.List;
  * model, a comparison of the two replies) implements this interface with a public no-argument constructor, is listed
  * in {@code META-INF/services/dev.prefalign.trainer.evaluation.Judge}, and goes on the trainer's class path.
  */
-public interface Judge {
+public interface Judge extends AutoCloseable {
 
     /** The name experiments use in {@code spec.evaluation.judge}. */
     String name();
@@ -31,5 +31,10 @@ public interface Judge {
             out.add(compare(prompts.get(i), first.get(i), second.get(i)));
         }
         return out;
+    }
+
+    /** Releases what the judge holds (a reward model's weights); most judges hold nothing. */
+    @Override
+    default void close() {
     }
 }

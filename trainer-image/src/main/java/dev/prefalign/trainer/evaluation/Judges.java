@@ -46,7 +46,6 @@ public final class Judges {
      */
     public static List<String> names() {
         List<String> out = new ArrayList<>(judges().keySet());
-        out.remove(RewardModelJudge.NAME);
         out.add(RewardModelJudge.NAME);
         return out;
     }

@@ -15,12 +15,14 @@ import java.util.List;
  * <p>The model is loaded at the first comparison, not when the report only needs the judge's description. Rewards are
  * cached per (prompt, reply), and {@link #compareAll} scores every reply of a win-rate table in batches.
  */
-public final class RewardModelJudge implements Judge, AutoCloseable {
+public final class RewardModelJudge implements Judge {
     public static final String NAME = "reward-model";
     public static final double TIE_TOLERANCE = 1e-6;
 
     private final RewardModelSettings settings;
     private RewardModel model;
+    /** Why the model could not be loaded: a folder that cannot be read is not read again for every pair. */
+    private UncheckedIOException loadFailure;
 
     /**
      * @param settings resolved settings (a local folder): {@code compare} resolves them, {@code report} reads them
@@ -78,12 +80,16 @@ public final class RewardModelJudge implements Judge, AutoCloseable {
 
     /** The loaded reward model (loaded at the first call). */
     public synchronized RewardModel model() {
+        if (loadFailure != null) {
+            throw loadFailure;
+        }
         if (model == null) {
             try {
                 model = RewardModel.load(Path.of(settings.path()), settings.maxLength());
             } catch (IOException e) {
-                throw new UncheckedIOException(RewardModelSettings.FIELD + " (" + settings.source() + "): "
+                loadFailure = new UncheckedIOException(RewardModelSettings.FIELD + " (" + settings.source() + "): "
                         + e.getMessage(), e);
+                throw loadFailure;
             }
         }
         return model;

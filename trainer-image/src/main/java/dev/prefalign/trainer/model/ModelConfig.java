@@ -32,15 +32,24 @@ public record ModelConfig(
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public static ModelConfig read(Path modelDir) throws IOException {
+        return fromJson(configJson(modelDir, "model"), modelDir.resolve("config.json").toString());
+    }
+
+    /**
+     * A model folder's {@code config.json} as a JSON object.
+     *
+     * @param kind what the folder holds ("model", "reward model"), for the message when there is no config.json
+     */
+    public static ObjectNode configJson(Path modelDir, String kind) throws IOException {
         Path file = modelDir.resolve("config.json");
         if (!Files.isRegularFile(file)) {
-            throw new IOException("no config.json in model folder " + modelDir);
+            throw new IOException("no config.json in " + kind + " folder " + modelDir);
         }
         JsonNode node = JSON.readTree(file.toFile());
         if (!(node instanceof ObjectNode object)) {
             throw new IOException(file + ": expected a JSON object");
         }
-        return fromJson(object, file.toString());
+        return object;
     }
 
     public static ModelConfig fromJson(ObjectNode json, String origin) throws IOException {

@@ -37,10 +37,7 @@ public final class ModelStore {
     /** Reads a model folder onto a new sub-manager of {@code parent} (on the parent's device). */
     public static CausalLm load(Path dir, NDManager parent) throws IOException {
         ModelConfig config = ModelConfig.read(dir);
-        Map<String, long[]> wanted = new LinkedHashMap<>();
-        for (String name : TensorNames.all(config)) {
-            wanted.put(name, TensorNames.shape(config, name));
-        }
+        Map<String, long[]> wanted = tensors(config, true);
         NDManager manager = parent.newSubManager();
         return new CausalLm(config, manager, read(dir, wanted, manager, config.tieWordEmbeddings()));
     }
@@ -57,15 +54,21 @@ public final class ModelStore {
      */
     public static CausalLm loadDecoder(Path dir, ModelConfig config, Map<String, long[]> head, NDManager parent)
             throws IOException {
-        Map<String, long[]> wanted = new LinkedHashMap<>();
-        for (String name : TensorNames.all(config)) {
-            if (!name.equals(TensorNames.LM_HEAD)) {
-                wanted.put(name, TensorNames.shape(config, name));
-            }
-        }
+        Map<String, long[]> wanted = tensors(config, false);
         wanted.putAll(head);
         NDManager manager = parent.newSubManager();
         return new CausalLm(config, manager, read(dir, wanted, manager, true));
+    }
+
+    /** The tensors the config implies, with their shapes; without {@code lm_head.weight} when asked. */
+    private static Map<String, long[]> tensors(ModelConfig config, boolean withLmHead) {
+        Map<String, long[]> wanted = new LinkedHashMap<>();
+        for (String name : TensorNames.all(config)) {
+            if (withLmHead || !name.equals(TensorNames.LM_HEAD)) {
+                wanted.put(name, TensorNames.shape(config, name));
+            }
+        }
+        return wanted;
     }
 
     /** Reads the wanted tensors, checking presence and shape; the manager is closed when that fails. */

@@ -42,9 +42,8 @@ public record ExperimentResults(String name, String origin, String codeVersion, 
             if (judge.isEmpty()) {
                 allNotes.add("judge " + evaluation.judge() + " is not on the class path, so there are no win rates");
             } else {
-                rates.addAll(winRates(judge.get(), startingModel, runs, allNotes));
-                if (judge.get() instanceof AutoCloseable closeable) {
-                    close(closeable); // a reward-model judge holds its model's weights
+                try (Judge j = judge.get()) { // a reward-model judge holds its model's weights
+                    rates.addAll(winRates(j, startingModel, runs, allNotes));
                 }
             }
         }
@@ -80,14 +79,6 @@ public record ExperimentResults(String name, String origin, String codeVersion, 
             if (!notes.contains(note)) {
                 notes.add(note);
             }
-        }
-    }
-
-    private static void close(AutoCloseable closeable) {
-        try {
-            closeable.close();
-        } catch (Exception e) {
-            throw new IllegalStateException("closing the judge failed: " + e.getMessage(), e);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.prefalign.trainer.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.prefalign.testkit.ParsedDockerfile;
 import dev.prefalign.trainer.cli.TrainerCli;
 import dev.prefalign.trainer.demo.TinyModelFactory;
 import java.io.File;

@@ -2,6 +2,7 @@ package dev.prefalign.trainer.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.prefalign.testkit.ParsedDockerfile;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -17,6 +17,11 @@ public enum Phase {
     /** The job failed for good; status.message says why and what to fix. */
     Failed;
 
+    /** The phase a status records; a job not yet given a status (or a phase) counts as Pending. */
+    public static Phase of(PreferenceAlignmentJobStatus status) {
+        return status == null || status.getPhase() == null ? Pending : status.getPhase();
+    }
+
     /** Terminal phases never change again for the same generation. */
     public boolean isTerminal() {
         return this == Succeeded || this == Failed;

@@ -1,12 +1,10 @@
 package dev.prefalign.trainer.evaluation.reward;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.prefalign.trainer.model.Architecture;
 import dev.prefalign.trainer.model.ModelConfig;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -22,7 +20,6 @@ import java.util.OptionalInt;
 public record RewardModelConfig(String architecture, ModelConfig decoder, OptionalInt padTokenId) {
     /** transformers' name for the classification head. */
     public static final String SCORE = "score.weight";
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Sequence-classification class -> the causal LM of the same decoder. */
     private static final Map<String, Architecture> CLASSIFIERS = Map.of(
             "LlamaForSequenceClassification", Architecture.LLAMA,
@@ -30,15 +27,7 @@ public record RewardModelConfig(String architecture, ModelConfig decoder, Option
             "Qwen2ForSequenceClassification", Architecture.QWEN2);
 
     public static RewardModelConfig read(Path modelDir) throws IOException {
-        Path file = modelDir.resolve("config.json");
-        if (!Files.isRegularFile(file)) {
-            throw new IOException("no config.json in reward model folder " + modelDir);
-        }
-        JsonNode node = JSON.readTree(file.toFile());
-        if (!(node instanceof ObjectNode json)) {
-            throw new IOException(file + ": expected a JSON object");
-        }
-        return fromJson(json, file.toString());
+        return fromJson(ModelConfig.configJson(modelDir, "reward model"), modelDir.resolve("config.json").toString());
     }
 
     public static RewardModelConfig fromJson(ObjectNode json, String origin) throws IOException {

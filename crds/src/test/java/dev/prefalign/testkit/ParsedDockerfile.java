@@ -1,4 +1,4 @@
-package dev.prefalign.trainer.image;
+package dev.prefalign.testkit;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,24 +20,29 @@ import java.util.regex.Pattern;
  * @param globalArgs ARGs before the first FROM, with their defaults (they may be used in FROM lines and re-declared)
  * @param stages     the build stages in file order; the last one is the image
  */
-record ParsedDockerfile(Path file, Map<String, String> globalArgs, List<Stage> stages) {
+public record ParsedDockerfile(Path file, Map<String, String> globalArgs, List<Stage> stages) {
 
     private static final Pattern ENV_PAIR = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)=(\"(?:[^\"\\\\]|\\\\.)*\"|\\S*)");
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}|\\$([A-Za-z_][A-Za-z0-9_]*)");
 
     /** One instruction; {@code line} is where it starts, for messages. */
-    record Instruction(String keyword, String arguments, int line) {
+    public record Instruction(String keyword, String arguments, int line) {
     }
 
     /** One FROM and what follows it up to the next FROM. */
-    record Stage(String from, String name, List<Instruction> instructions) {
+    public record Stage(String from, String name, List<Instruction> instructions) {
 
-        List<Instruction> all(String keyword) {
+        public List<Instruction> all(String keyword) {
             return instructions.stream().filter(i -> i.keyword().equals(keyword)).toList();
         }
 
+        /** The arguments of each instruction with this keyword, in order. */
+        public List<String> arguments(String keyword) {
+            return all(keyword).stream().map(Instruction::arguments).toList();
+        }
+
         /** ENV values of this stage, later ones winning, as written (variables not expanded). */
-        Map<String, String> env() {
+        public Map<String, String> env() {
             Map<String, String> env = new LinkedHashMap<>();
             for (Instruction i : all("ENV")) {
                 Matcher m = ENV_PAIR.matcher(i.arguments());
@@ -58,13 +63,13 @@ record ParsedDockerfile(Path file, Map<String, String> globalArgs, List<Stage> s
         }
 
         /** The last USER of the stage, or null. */
-        String user() {
+        public String user() {
             List<Instruction> users = all("USER");
             return users.isEmpty() ? null : users.get(users.size() - 1).arguments().strip();
         }
 
         /** The last ENTRYPOINT in exec form; a shell-form one fails (it would swallow the operator's args). */
-        List<String> entrypoint() {
+        public List<String> entrypoint() {
             List<Instruction> entrypoints = all("ENTRYPOINT");
             if (entrypoints.isEmpty()) {
                 return List.of();
@@ -78,7 +83,7 @@ record ParsedDockerfile(Path file, Map<String, String> globalArgs, List<Stage> s
         }
     }
 
-    static ParsedDockerfile read(Path file) throws IOException {
+    public static ParsedDockerfile read(Path file) throws IOException {
         Map<String, String> globalArgs = new LinkedHashMap<>();
         List<Stage> stages = new ArrayList<>();
         List<Instruction> current = null;
@@ -104,17 +109,17 @@ record ParsedDockerfile(Path file, Map<String, String> globalArgs, List<Stage> s
         return new ParsedDockerfile(file, Map.copyOf(globalArgs), List.copyOf(stages));
     }
 
-    Stage finalStage() {
+    public Stage finalStage() {
         return stages.get(stages.size() - 1);
     }
 
-    Stage stage(String name) {
+    public Stage stage(String name) {
         return stages.stream().filter(s -> name.equals(s.name())).findFirst()
                 .orElseThrow(() -> new AssertionError(file + " has no stage named " + name));
     }
 
     /** Expands ${NAME} and $NAME with the global ARG defaults (what a build without --build-arg uses). */
-    String expand(String text) {
+    public String expand(String text) {
         Matcher m = VARIABLE.matcher(text);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
